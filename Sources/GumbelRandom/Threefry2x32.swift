@@ -1,0 +1,57 @@
+/// The Threefry-2x32 block cipher with 20 rounds, used as a counter-based hash.
+///
+/// Threefry maps a 64-bit key and a 64-bit counter, each held as two 32-bit words, to 64
+/// pseudo-random bits. Each of its five groups of four rounds applies, to the pair `(x0, x1)`,
+///
+///     x0 = x0 &+ x1;  x1 = rotl(x1, r);  x1 = x1 ^ x0
+///
+/// with rotation constants `r` from `[13, 15, 26, 6]` and `[17, 29, 16, 24]` in turn, and then
+/// injects the key schedule `ks = [k0, k1, k0 ^ k1 ^ 0x1BD11BDA]`.
+/// All arithmetic wraps modulo 2^32: the all-ones key and counter are valid inputs.
+///
+/// Reference: J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel random numbers:
+/// as easy as 1, 2, 3", SC 2011 (the Random123 library). This is the function behind
+/// `jax.random`'s default PRNG (`threefry2x32_p` in JAX's `prng.py`).
+public enum Threefry2x32 {
+  /// The key-schedule parity constant of Threefry (Skein's C240).
+  @usableFromInline static let parity: UInt32 = 0x1BD1_1BDA
+
+  /// Hashes one counter with one key.
+  @inlinable
+  public static func hash(key: (UInt32, UInt32), counter: (UInt32, UInt32)) -> (UInt32, UInt32) {
+    var x0 = SIMD2<UInt32>(counter.0, 0)
+    var x1 = SIMD2<UInt32>(counter.1, 0)
+    hash(key: key, &x0, &x1)
+    return (x0[0], x1[0])
+  }
+
+  /// Hashes `V.scalarCount` counters at once, lane by lane: lane `i` of the counter is
+  /// `(x0[i], x1[i])`, and is replaced by its hash.
+  @inlinable @inline(__always)
+  public static func hash<V: SIMD>(key: (UInt32, UInt32), _ x0: inout V, _ x1: inout V)
+  where V.Scalar == UInt32 {
+    let ks0 = key.0
+    let ks1 = key.1
+    let ks2 = key.0 ^ key.1 ^ parity
+
+    @inline(__always) func rounds(_ r0: UInt32, _ r1: UInt32, _ r2: UInt32, _ r3: UInt32) {
+      round(r0); round(r1); round(r2); round(r3)
+    }
+    @inline(__always) func round(_ r: UInt32) {
+      x0 = x0 &+ x1
+      x1 = (x1 &<< r) | (x1 &>> (32 - r))
+      x1 = x1 ^ x0
+    }
+    @inline(__always) func inject(_ a: UInt32, _ b: UInt32, _ i: UInt32) {
+      x0 = x0 &+ a
+      x1 = x1 &+ (b &+ i)
+    }
+
+    inject(ks0, ks1, 0)
+    rounds(13, 15, 26, 6); inject(ks1, ks2, 1)
+    rounds(17, 29, 16, 24); inject(ks2, ks0, 2)
+    rounds(13, 15, 26, 6); inject(ks0, ks1, 3)
+    rounds(17, 29, 16, 24); inject(ks1, ks2, 4)
+    rounds(13, 15, 26, 6); inject(ks2, ks0, 5)
+  }
+}

@@ -1,0 +1,25 @@
+extension PRNGKey {
+  /// Uniform samples in [`minval`, `maxval`), like `jax.random.uniform(key, shape, dtype, minval, maxval)`.
+  ///
+  /// Each sample is `max(minval, u * (maxval - minval) + minval)` with `u` in [0, 1) built from
+  /// the top significand bits of one random word (see
+  /// ``RandomFloatingPoint/unitInterval(fromRandomWord:)``), so `Float` samples are multiples
+  /// of 2^-23 before scaling.
+  public func uniform<Scalar: RandomFloatingPoint>(
+    shape: [Int], minval: Scalar = 0, maxval: Scalar = 1, as type: Scalar.Type = Scalar.self
+  ) throws(RandomError) -> [Scalar] {
+    guard minval.isFinite, maxval.isFinite, minval < maxval else {
+      throw .invalidRange(minval: Double(minval), maxval: Double(maxval))
+    }
+    let count = try RandomLimits.elementCount(of: shape)
+    return uniformUnchecked(count: count, minval: minval, maxval: maxval)
+  }
+
+  @inlinable
+  func uniformUnchecked<Scalar: RandomFloatingPoint>(count: Int, minval: Scalar, maxval: Scalar) -> [Scalar] {
+    let width = maxval - minval
+    return Scalar.randomWords(key: self, count: count).map { word in
+      Swift.max(minval, Scalar.unitInterval(fromRandomWord: word) * width + minval)
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import _Differentiation
+
+/// Element-wise arithmetic with broadcasting (see `broadcastShape`), and its derivatives.
+extension Tensor {
+  @inlinable
+  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, +) }
+
+  @inlinable
+  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, -) }
+
+  @inlinable
+  public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, *) }
+
+  @inlinable
+  public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, /) }
+
+  @inlinable
+  public static prefix func - (operand: Tensor) -> Tensor {
+    Tensor(shape: operand.shape, scalars: operand.scalars.map { -$0 })
+  }
+
+  @inlinable
+  @derivative(of: +)
+  static func _vjpAdd(lhs: Tensor, rhs: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor))
+  {
+    let (lhsShape, rhsShape) = (lhs.shape, rhs.shape)
+    return (lhs + rhs, { v in (v.unbroadcast(to: lhsShape), v.unbroadcast(to: rhsShape)) })
+  }
+
+  @inlinable
+  @derivative(of: -)
+  static func _vjpSubtract(lhs: Tensor, rhs: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor))
+  {
+    let (lhsShape, rhsShape) = (lhs.shape, rhs.shape)
+    return (lhs - rhs, { v in (v.unbroadcast(to: lhsShape), (-v).unbroadcast(to: rhsShape)) })
+  }
+
+  @inlinable
+  @derivative(of: *)
+  static func _vjpMultiply(lhs: Tensor, rhs: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor))
+  {
+    (lhs * rhs, { v in ((v * rhs).unbroadcast(to: lhs.shape), (v * lhs).unbroadcast(to: rhs.shape)) })
+  }
+
+  @inlinable
+  @derivative(of: /)
+  static func _vjpDivide(lhs: Tensor, rhs: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor))
+  {
+    let quotient = lhs / rhs
+    return (quotient, { v in
+      let dLhs = v / rhs
+      return (dLhs.unbroadcast(to: lhs.shape), (-dLhs * quotient).unbroadcast(to: rhs.shape))
+    })
+  }
+
+  @inlinable
+  @derivative(of: -)
+  static func _vjpNegate(operand: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    (-operand, { v in -v })
+  }
+}
+
+/// Arithmetic between a tensor and a scalar, composed from the tensor operations.
+extension Tensor {
+  @inlinable @differentiable(reverse)
+  public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { lhs + Tensor(rhs) }
+  @inlinable @differentiable(reverse)
+  public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { lhs - Tensor(rhs) }
+  @inlinable @differentiable(reverse)
+  public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { lhs * Tensor(rhs) }
+  @inlinable @differentiable(reverse)
+  public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { Tensor(lhs) * rhs }
+  @inlinable @differentiable(reverse)
+  public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { lhs / Tensor(rhs) }
+}
+
+extension Tensor {
+  @inlinable
+  @derivative(of: init(_:))
+  static func _vjpInit(_ scalar: Scalar) -> (value: Tensor, pullback: (Tensor) -> Scalar) {
+    (Tensor(scalar), { v in v.scalars.reduce(0, +) })
+  }
+}

@@ -1,0 +1,62 @@
+/// Broadcasting of binary operations: two shapes are compatible when they are equal or one is a
+/// suffix of the other (a scalar `[]` is a suffix of every shape, and a row `[K]` of
+/// `[N, K]`). The smaller operand then repeats over the leading dimensions of the larger.
+extension Tensor {
+  /// The shape of `lhs op rhs`.
+  @inlinable
+  static func broadcastShape(_ lhs: [Int], _ rhs: [Int]) -> [Int] {
+    if lhs == rhs { return lhs }
+    if lhs.count < rhs.count, Array(rhs.suffix(lhs.count)) == lhs { return rhs }
+    if rhs.count < lhs.count, Array(lhs.suffix(rhs.count)) == rhs { return lhs }
+    preconditionFailure("shapes \(lhs) and \(rhs) do not broadcast: one must end with the other")
+  }
+
+  /// Applies `op` element by element, repeating the smaller operand.
+  @inlinable
+  static func broadcasting(
+    _ lhs: Tensor, _ rhs: Tensor, _ op: (Scalar, Scalar) -> Scalar
+  ) -> Tensor {
+    let shape = broadcastShape(lhs.shape, rhs.shape)
+    let a = lhs.scalars, b = rhs.scalars
+    if a.count == b.count { return Tensor(shape: shape, scalars: zip(a, b).map(op)) }
+    let count = max(a.count, b.count)
+    if count == 0 { return Tensor(shape: shape, scalars: []) }
+    let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          if a.count == count {
+            var j = 0
+            for i in 0..<count {
+              out[i] = op(a[i], b[j])
+              j += 1; if j == b.count { j = 0 }
+            }
+          } else {
+            var j = 0
+            for i in 0..<count {
+              out[i] = op(a[j], b[i])
+              j += 1; if j == a.count { j = 0 }
+            }
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+
+  /// This tensor brought to `target`, the shape of an operand it was broadcast from: summed
+  /// over the leading dimensions that broadcasting added, or repeated when this tensor is the
+  /// smaller one (a scalar tangent such as ``zero``).
+  @inlinable
+  func unbroadcast(to target: [Int]) -> Tensor {
+    if shape == target { return self }
+    let size = target.reduce(1, *)
+    if scalars.isEmpty { return Tensor(repeating: 0, shape: target) }
+    if size < scalars.count {
+      var sums = [Scalar](repeating: 0, count: size)
+      for (i, value) in scalars.enumerated() { sums[i % size] += value }
+      return Tensor(shape: target, scalars: sums)
+    }
+    return Tensor(shape: target, scalars: (0..<size).map { scalars[$0 % scalars.count] })
+  }
+}

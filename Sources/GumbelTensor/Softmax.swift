@@ -1,0 +1,122 @@
+import _Differentiation
+import RealModule
+
+/// The softmax and log-softmax along the last axis, with a temperature, and their derivatives.
+extension Tensor {
+  /// `softmax(x / temperature)` of each row: `y_k = exp(z_k) / sum_j exp(z_j)` with
+  /// `z = (x - max x) / temperature`.
+  ///
+  /// Subtracting the row maximum before dividing keeps every `z_k <= 0`, so nothing overflows
+  /// even for logits near the largest float and temperatures near 0. A logit of `-infinity`
+  /// gets probability exactly 0.
+  ///
+  /// The derivative with respect to `x` is `(y * (v - <v, y>)) / temperature` for an upstream
+  /// `v`, and with respect to the temperature `-sum_k y_k (v_k - <v, y>) z_k / temperature`;
+  /// categories with `y_k = 0` contribute 0 to both (so masked logits leave them finite).
+  ///
+  /// - Precondition: `temperature > 0`; every row has a logit above `-infinity`.
+  @inlinable
+  public func softmax(temperature: Scalar = 1) -> Tensor {
+    mapRows(temperature: temperature) { z, out in
+      var total: Scalar = 0
+      for k in z.indices {
+        let e = Scalar.exp(z[k])
+        out[k] = e
+        total += e
+      }
+      for k in z.indices { out[k] /= total }
+    }
+  }
+
+  /// `log(softmax(x / temperature))` of each row: `z_k - log(sum_j exp(z_j))` with
+  /// `z = (x - max x) / temperature`. A logit of `-infinity` gives `-infinity`.
+  ///
+  /// The derivative with respect to `x` is `(v - softmax * sum(v)) / temperature`; with respect to the
+  /// temperature, categories with a logit of `-infinity` contribute 0.
+  @inlinable
+  public func logSoftmax(temperature: Scalar = 1) -> Tensor {
+    mapRows(temperature: temperature) { z, out in
+      var total: Scalar = 0
+      for k in z.indices { total += Scalar.exp(z[k]) }
+      let logTotal = Scalar.log(total)
+      for k in z.indices { out[k] = z[k] - logTotal }
+    }
+  }
+
+  /// Applies `body` to each row's tempered, max-shifted logits `z = (x - max x) / temperature`.
+  @inlinable
+  func mapRows(
+    temperature: Scalar, _ body: (UnsafeBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) -> Void
+  ) -> Tensor {
+    let columns = columnCount
+    var out = [Scalar](repeating: 0, count: scalarCount)
+    var z = [Scalar](repeating: 0, count: columns)
+    scalars.withUnsafeBufferPointer { x in
+      out.withUnsafeMutableBufferPointer { out in
+        z.withUnsafeMutableBufferPointer { z in
+          for r in 0..<rowCount {
+            let row = UnsafeBufferPointer(rebasing: x[(r * columns)..<((r + 1) * columns)])
+            let m = row.max() ?? 0
+            for k in 0..<columns { z[k] = (row[k] - m) / temperature }
+            body(UnsafeBufferPointer(z), UnsafeMutableBufferPointer(rebasing: out[(r * columns)..<((r + 1) * columns)]))
+          }
+        }
+      }
+    }
+    return Tensor(shape: shape, scalars: out)
+  }
+
+  @inlinable
+  @derivative(of: softmax)
+  func _vjpSoftmax(temperature: Scalar)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Scalar))
+  {
+    let y = softmax(temperature: temperature)
+    return (y, { [self] v in
+      let v = v.unbroadcast(to: y.shape)
+      let columns = columnCount
+      var dx = [Scalar](repeating: 0, count: scalarCount)
+      var dTemperature: Scalar = 0
+      for r in 0..<rowCount {
+        let range = (r * columns)..<((r + 1) * columns)
+        let m = scalars[range].max() ?? 0
+        var dot: Scalar = 0
+        for i in range { dot += v.scalars[i] * y.scalars[i] }
+        for i in range where y.scalars[i] != 0 {
+          let dz = y.scalars[i] * (v.scalars[i] - dot)
+          dx[i] = dz / temperature
+          dTemperature -= dz * ((scalars[i] - m) / temperature) / temperature
+        }
+      }
+      return (Tensor(shape: shape, scalars: dx), dTemperature)
+    })
+  }
+
+  @inlinable
+  @derivative(of: logSoftmax)
+  func _vjpLogSoftmax(temperature: Scalar)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Scalar))
+  {
+    let value = logSoftmax(temperature: temperature)
+    return (value, { [self] v in
+      let v = v.unbroadcast(to: value.shape)
+      let columns = columnCount
+      var dx = [Scalar](repeating: 0, count: scalarCount)
+      var dTemperature: Scalar = 0
+      for r in 0..<rowCount {
+        let range = (r * columns)..<((r + 1) * columns)
+        let m = scalars[range].max() ?? 0
+        var total: Scalar = 0
+        for i in range { total += v.scalars[i] }
+        for i in range {
+          let dz = v.scalars[i] - Scalar.exp(value.scalars[i]) * total
+          dx[i] = dz / temperature
+          if scalars[i] != -.infinity {
+            dTemperature -= dz * ((scalars[i] - m) / temperature) / temperature
+          }
+        }
+      }
+      return (Tensor(shape: shape, scalars: dx), dTemperature)
+    })
+  }
+}

@@ -1,0 +1,51 @@
+import _GumbelTestSupport
+import GumbelTensor
+import RealModule
+import Testing
+
+/// Forward values against their definitions.
+@Suite struct TensorValueTests {
+  @Test func softmaxMatchesTheDefinitionAndSumsToOne() {
+    let x = Tensor<Double>(rows: [[1, 2, 3], [-1, 0, 5]])
+    for t in [0.5, 1, 4] {
+      let y = x.softmax(temperature: t)
+      for (r, row) in x.rows.enumerated() {
+        let e = row.map { Double.exp($0 / t) }
+        let total = e.reduce(0, +)
+        for k in 0..<3 { #expect(isClose(y.rows[r][k], e[k] / total, relative: 1e-14)) }
+      }
+      let logY = x.logSoftmax(temperature: t)
+      for (a, b) in zip(logY.scalars, y.scalars) { #expect(isClose(a, Double.log(b), relative: 1e-14)) }
+    }
+  }
+
+  @Test func softmaxDoesNotOverflowAtExtremeLogitsAndTemperatures() {
+    let x = Tensor<Float>(rows: [[3e38, -3e38, 3e38, 0], [1e-30, 0, -1e-30, -.infinity]])
+    for t: Float in [1e-4, 1, 1e4] {
+      let y = x.softmax(temperature: t)
+      #expect(y.scalars.allSatisfy { $0.isFinite && $0 >= 0 })
+      for row in y.rows { #expect(abs(row.reduce(0, +) - 1) < 1e-6) }
+    }
+  }
+
+  @Test func logSumExpIsStable() {
+    let x = Tensor<Double>(rows: [[1000, 1000], [-1000, -.infinity]])
+    let value = x.logSumExp()
+    #expect(isClose(value.scalars[0], 1000 + Double.log(2), relative: 1e-15))
+    #expect(value.scalars[1] == -1000)
+  }
+
+  @Test func broadcastingRepeatsTheSmallerOperand() {
+    let x = Tensor<Float>(rows: [[1, 2], [3, 4], [5, 6]])
+    #expect((x + Tensor([10, 20])).scalars == [11, 22, 13, 24, 15, 26])
+    #expect((Tensor([10, 20]) - x).scalars == [9, 18, 7, 16, 5, 14])
+    #expect((x * 2).scalars == [2, 4, 6, 8, 10, 12])
+    #expect((x + .zero) == x)
+  }
+
+  @Test func argmaxTakesTheFirstMaximum() {
+    let x = Tensor<Float>(rows: [[1, 3, 3], [-.infinity, -1, -2], [0, 0, 0]])
+    #expect(x.argmax() == [1, 1, 0])
+    #expect(x.oneHotArgmax().rows == [[0, 1, 0], [0, 1, 0], [1, 0, 0]])
+  }
+}
