@@ -27,3 +27,14 @@ extension PRNGKey {
     }
   }
 }
+
+extension PRNGKey {
+  /// `count` standard Gumbel samples, the same as `gumbel(shape: [count])`, for callers whose
+  /// shape is already known to be valid (such as the shape of an existing array).
+  ///
+  /// - Precondition: `0 <= count <= RandomLimits.maxElementCount`.
+  public func gumbel<Scalar: RandomFloatingPoint>(count: Int, as type: Scalar.Type = Scalar.self) -> [Scalar] {
+    precondition(count >= 0 && count <= RandomLimits.maxElementCount, "invalid sample count \(count)")
+    return gumbelUnchecked(count: count)
+  }
+}

@@ -48,7 +48,7 @@ extension Tensor {
   /// over the leading dimensions that broadcasting added, or repeated when this tensor is the
   /// smaller one (a scalar tangent such as ``zero``).
   @inlinable
-  func unbroadcast(to target: [Int]) -> Tensor {
+  public func unbroadcast(to target: [Int]) -> Tensor {
     if shape == target { return self }
     let size = target.reduce(1, *)
     if scalars.isEmpty { return Tensor(repeating: 0, shape: target) }

@@ -1,0 +1,25 @@
+import Foundation
+/// Minimal JSON output: numbers as Swift prints them (shortest round-trip form), non-finite
+/// numbers as `null`.
+enum JSONText {
+  static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(_ x: T) -> String {
+    x.isFinite ? "\(x)" : "null"
+  }
+  static func number<T: BinaryInteger>(_ x: T) -> String { "\(x)" }
+
+  static func array(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+
+  static func array<T: BinaryFloatingPoint & LosslessStringConvertible>(_ values: [T]) -> String {
+    array(values.map { number($0) })
+  }
+  static func array<T: BinaryInteger>(_ values: [T]) -> String { array(values.map { number($0) }) }
+
+  static func string(_ s: String) -> String {
+    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+
+  /// An object from ordered key-value pairs whose values are already JSON text.
+  static func object(_ pairs: KeyValuePairs<String, String>) -> String {
+    "{" + pairs.map { "\(string($0.key)): \($0.value)" }.joined(separator: ", ") + "}"
+  }
+}
