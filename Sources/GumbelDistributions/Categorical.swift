@@ -67,8 +67,7 @@ public struct Categorical<Scalar: DistributionFloatingPoint>: Differentiable {
   @differentiable(reverse)
   public func klDivergence(to other: Categorical) -> Tensor<Scalar> {
     let masked = withoutDerivative(at: logits).maskedElements
-    let logP = logits.logSoftmax().replacing(where: masked, with: 0)
-    let logQ = other.logits.logSoftmax().replacing(where: masked, with: 0)
-    return (logits.softmax() * (logP - logQ)).sumAlongLastAxis()
+    let logRatio = (logits.logSoftmax() - other.logits.logSoftmax()).replacing(where: masked, with: 0)
+    return (logits.softmax() * logRatio).sumAlongLastAxis()
   }
 }

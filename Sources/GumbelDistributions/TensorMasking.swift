@@ -5,9 +5,14 @@ import GumbelTensor
 extension Tensor {
   /// This tensor with the elements where `mask` is true replaced by `value`; those elements
   /// receive no gradient. Used to keep `-infinity` out of the arithmetic of masked categories.
+  ///
+  /// The mask is row-major like the tensor and repeats when it is shorter (a mask for logits
+  /// `[K]` applies to every row of samples `[N, K]`).
+  /// - Precondition: `mask.count` divides `scalarCount`.
   @inlinable
   public func replacing(where mask: [Bool], with value: Scalar) -> Tensor {
-    Tensor(shape: shape, scalars: zip(scalars, mask).map { $1 ? value : $0 })
+    precondition(!mask.isEmpty ? scalarCount % mask.count == 0 : scalarCount == 0, "mask of \(mask.count) does not tile \(shape)")
+    return Tensor(shape: shape, scalars: scalars.indices.map { mask[$0 % mask.count] ? value : scalars[$0] })
   }
 
   /// For each row `r`, the element in column `columns[r]`: shape `[..., K]` becomes `[...]`.

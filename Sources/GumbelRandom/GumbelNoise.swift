@@ -19,12 +19,7 @@ extension PRNGKey {
 
   @inlinable
   func gumbelUnchecked<Scalar: RandomFloatingPoint>(count: Int) -> [Scalar] {
-    let tiny = Scalar.leastNormalMagnitude
-    return Scalar.randomWords(key: self, count: count).map { word in
-      // `u * (1 - tiny) + tiny` rounds to `u + tiny`, as in JAX: the same value for u > 0.
-      let u = Swift.max(tiny, Scalar.unitInterval(fromRandomWord: word) * (1 - tiny) + tiny)
-      return -Scalar.log(-Scalar.log(u))
-    }
+    Scalar.randomWords(key: self, count: count).map(Scalar.standardGumbel(fromRandomWord:))
   }
 }
 
@@ -36,5 +31,18 @@ extension PRNGKey {
   public func gumbel<Scalar: RandomFloatingPoint>(count: Int, as type: Scalar.Type = Scalar.self) -> [Scalar] {
     precondition(count >= 0 && count <= RandomLimits.maxElementCount, "invalid sample count \(count)")
     return gumbelUnchecked(count: count)
+  }
+}
+
+extension RandomFloatingPoint {
+  /// The standard Gumbel sample that one random word gives: `-log(-log(u))` with
+  /// `u = max(tiny, unitInterval(word) * (1 - tiny) + tiny)`, as `jax.random.gumbel` computes it.
+  /// Finite for every word, including all zeros and all ones.
+  @inlinable @inline(__always)
+  public static func standardGumbel(fromRandomWord word: RandomWord) -> Self {
+    let tiny = leastNormalMagnitude
+    // `u * (1 - tiny) + tiny` rounds to `u + tiny`, as in JAX: the same value for u > 0.
+    let u = Swift.max(tiny, unitInterval(fromRandomWord: word) * (1 - tiny) + tiny)
+    return -log(-log(u))
   }
 }
