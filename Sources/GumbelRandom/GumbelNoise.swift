@@ -42,7 +42,7 @@ extension RandomFloatingPoint {
   public static func standardGumbel(fromRandomWord word: RandomWord) -> Self {
     let tiny = leastNormalMagnitude
     // `u * (1 - tiny) + tiny` rounds to `u + tiny`, as in JAX: the same value for u > 0.
-    let u = Swift.max(tiny, unitInterval(fromRandomWord: word) * (1 - tiny) + tiny)
+    let u = Swift.max(tiny, tiny.addingProduct(unitInterval(fromRandomWord: word), 1 - tiny))
     return -log(-log(u))
   }
 }

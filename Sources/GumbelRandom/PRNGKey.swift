@@ -24,18 +24,20 @@ public struct PRNGKey: Hashable, Sendable, CustomStringConvertible {
 
   /// A key from an integer seed, like `jax.random.PRNGKey(seed)`.
   ///
-  /// The key's words are the high and low 32 bits of the seed as a 64-bit integer:
-  /// `PRNGKey(seed: 48).words == (0, 48)` and `PRNGKey(seed: -1).words == (0xFFFFFFFF, 0xFFFFFFFF)`,
-  /// as in JAX, which converts a Python integer seed to 64 bits before hashing.
-  public init(seed: Int64, scheme: PRNGScheme = .default) {
+  /// By default the key is `(0, seed mod 2^32)`, as in JAX with its default 32-bit types:
+  /// `PRNGKey(seed: 48).words == (0, 48)` and `PRNGKey(seed: -1).words == (0, 0xFFFFFFFF)`.
+  /// With `x64`, the key is the high and low 32 bits of the 64-bit seed, as in JAX with
+  /// `jax_enable_x64`: `PRNGKey(seed: -1, x64: true).words == (0xFFFFFFFF, 0xFFFFFFFF)`.
+  /// The two agree for seeds in `0..<2^32`.
+  public init(seed: Int64, scheme: PRNGScheme = .default, x64: Bool = false) {
     let bits = UInt64(bitPattern: seed)
-    self.init(words: (UInt32(truncatingIfNeeded: bits >> 32), UInt32(truncatingIfNeeded: bits)),
-              scheme: scheme)
+    let high = x64 ? UInt32(truncatingIfNeeded: bits >> 32) : 0
+    self.init(words: (high, UInt32(truncatingIfNeeded: bits)), scheme: scheme)
   }
 
-  /// A key from an integer seed, like `jax.random.PRNGKey(seed)`.
-  public init(seed: Int, scheme: PRNGScheme = .default) {
-    self.init(seed: Int64(seed), scheme: scheme)
+  /// A key from an integer seed, like `jax.random.PRNGKey(seed)` (see ``init(seed:scheme:x64:)``).
+  public init(seed: Int, scheme: PRNGScheme = .default, x64: Bool = false) {
+    self.init(seed: Int64(seed), scheme: scheme, x64: x64)
   }
 
   /// `n` new keys, independent of this one and of each other, like `jax.random.split(key, n)`.

@@ -1,7 +1,8 @@
 extension PRNGKey {
   /// Uniform samples in [`minval`, `maxval`), like `jax.random.uniform(key, shape, dtype, minval, maxval)`.
   ///
-  /// Each sample is `max(minval, u * (maxval - minval) + minval)` with `u` in [0, 1) built from
+  /// Each sample is `max(minval, u * (maxval - minval) + minval)`, with the multiply-add fused
+  /// into one rounding as XLA does, and `u` in [0, 1) built from
   /// the top significand bits of one random word (see
   /// ``RandomFloatingPoint/unitInterval(fromRandomWord:)``), so `Float` samples are multiples
   /// of 2^-23 before scaling.
@@ -19,7 +20,8 @@ extension PRNGKey {
   func uniformUnchecked<Scalar: RandomFloatingPoint>(count: Int, minval: Scalar, maxval: Scalar) -> [Scalar] {
     let width = maxval - minval
     return Scalar.randomWords(key: self, count: count).map { word in
-      Swift.max(minval, Scalar.unitInterval(fromRandomWord: word) * width + minval)
+      // One rounding, as XLA's fused multiply-add computes `u * width + minval`.
+      Swift.max(minval, minval.addingProduct(Scalar.unitInterval(fromRandomWord: word), width))
     }
   }
 }

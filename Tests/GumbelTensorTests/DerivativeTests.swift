@@ -81,10 +81,10 @@ import Testing
       let (y, pullback) = valueWithPullback(at: masked, t) { x, t in x.softmax(temperature: t) }
       #expect(y.scalars[1] == 0 && y.scalars[3] == 0 && y.scalars[5] == 0)
       let (gx, gt) = pullback(u)
-      #expect(gx.scalars.allSatisfy(\.isFinite) && gt.isFinite)
+      #expect(gx.scalars.allSatisfy { $0.isFinite } && gt.isFinite)
       let (_, logPullback) = valueWithPullback(at: masked, t) { x, t in x.logSoftmax(temperature: t) }
       let (lx, lt) = logPullback(u)
-      #expect(lx.scalars.allSatisfy(\.isFinite) && lt.isFinite)
+      #expect(lx.scalars.allSatisfy { $0.isFinite } && lt.isFinite)
     }
   }
 

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `gumbel` binary: its output, and one-line errors.
+@Suite struct CLITests {
+  struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+  }
+
+  /// Runs the `gumbel` executable built next to this test bundle.
+  static func gumbel(_ arguments: String...) throws -> Result {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = directory.appendingPathComponent("gumbel")
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                  stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  static func json(_ result: Result) throws -> [String: Any] {
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    return try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  }
+
+  static func doubles(_ value: Any?) -> [Double] { (value as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.doubleValue } }
+
+  @Test func demoReproducesTheNotebook() throws {
+    let object = try Self.json(Self.gumbel("demo", "--format", "json"))
+    #expect(object["scheme"] as? String == "original")
+    #expect((object["counts"] as? [Int]) == [201, 199, 198, 190, 212])
+    #expect(Self.doubles(object["categoricalGradient"]) == [0, 0, 0, 0, 0])
+    // The values the notebook printed, to 1e-5 relative.
+    let square = [0.46325743, -0.09352899, -0.34142467, -0.00644364, -0.02186022]
+    let estimator = [0.11581436, -0.02338225, -0.08535617, -0.00161091, -0.00546505]
+    for (ours, theirs) in zip(Self.doubles(object["squareGradient"]), square) { #expect(abs(ours - theirs) <= 1e-5 * abs(theirs)) }
+    for (ours, theirs) in zip(Self.doubles(object["estimatorGradient"]), estimator) { #expect(abs(ours - theirs) <= 1e-5 * abs(theirs)) }
+    #expect(Self.doubles(object["estimatorGradient"]).count == 5)
+  }
+
+  @Test func demoTextNarratesEveryCell() throws {
+    let result = try Self.gumbel("demo")
+    #expect(result.status == 0)
+    for cell in ["In [4]", "In [5]", "In [7]", "In [10]", "In [11]", "partitionable"] { #expect(result.stdout.contains(cell)) }
+    #expect(!result.stdout.contains("DIFFER"))
+  }
+
+  @Test func randomCommandsPrintShapeAndValues() throws {
+    let bits = try Self.json(Self.gumbel("random", "bits", "--seed", "0", "--shape", "2,3", "--format", "json"))
+    #expect((bits["shape"] as? [Int]) == [2, 3])
+    #expect(Self.doubles(bits["values"]).count == 6)
+    let split = try Self.json(Self.gumbel("random", "split", "--key", "0,42", "--num", "3", "--format", "json"))
+    #expect((split["keys"] as? [[Int]])?.count == 3)
+    let fold = try Self.json(Self.gumbel("random", "fold-in", "--seed", "1", "--data", "7", "--format", "json"))
+    #expect((fold["keys"] as? [[Int]])?.first?.count == 2)
+    let categorical = try Self.json(Self.gumbel("random", "categorical", "--seed", "3", "--logits", "0,-inf,1", "--shape", "50", "--format", "json"))
+    let draws = Self.doubles(categorical["values"])
+    #expect(draws.count == 50 && !draws.contains(1))
+    let uniform = try Self.json(Self.gumbel("random", "uniform", "--seed", "3", "--shape", "100", "--minval", "-2", "--maxval", "-1", "--dtype", "float64", "--format", "json"))
+    #expect(Self.doubles(uniform["values"]).allSatisfy { $0 >= -2 && $0 < -1 })
+  }
+
+  @Test func negativeListValuesWorkWithAndWithoutEquals() throws {
+    let joined = try Self.gumbel("sample", "--logits=-1,2", "--temperature", "0.5", "--seed", "4", "--format", "json")
+    let separate = try Self.gumbel("sample", "--logits", "-1,2", "--temperature", "0.5", "--seed", "4", "--format", "json")
+    #expect(joined.status == 0 && joined.stdout == separate.stdout)
+  }
+
+  @Test func sampleWithGradientWeights() throws {
+    let object = try Self.json(Self.gumbel("sample", "--probs", "0.2,0.3,0.5", "--temperature", "0.7", "--count", "4",
+                                           "--grad-weights", "1,-1,0.5", "--hard", "--format", "json"))
+    let samples = try #require(object["samples"] as? [[Double]])
+    #expect(samples.count == 4)
+    for row in samples { #expect(row.reduce(0, +) == 1 && row.allSatisfy { $0 == 0 || $0 == 1 }) }
+    let gradient = try #require(object["gradient"] as? [String: Any])
+    let logits = Self.doubles(gradient["logits"])
+    // The softmax gradient of each row sums to 0 over the categories.
+    #expect(logits.count == 3 && abs(logits.reduce(0, +)) < 1e-5)
+    #expect((gradient["temperature"] as? NSNumber) != nil)
+    let csv = try Self.gumbel("sample", "--logits", "0,1", "--temperature", "1", "--count", "2", "--format", "csv")
+    #expect(csv.stdout.split(separator: "\n").count == 3)
+  }
+
+  @Test func logProbPrintsTheConcreteDensity() throws {
+    let object = try Self.json(Self.gumbel("log-prob", "--probs", "0.5,0.5", "--temperature", "1", "--value", "0.25,0.75", "--format", "json"))
+    // For K = 2, tau = 1, pi = (1/2, 1/2): p(y) = 1 / (y1 y2 (1/y1 + 1/y2)^2) * (1/4) / (1/4)... = 1 exactly.
+    let logProb = try #require((object["logProb"] as? NSNumber)?.doubleValue)
+    #expect(abs(logProb) < 1e-12)
+  }
+
+  @Test(arguments: [
+    ["sample", "--probs", "-0.5,1.5", "--temperature", "1"],
+    ["sample", "--probs", "0.3,0.3", "--temperature", "1"],
+    ["sample", "--logits", "1,2", "--temperature", "0"],
+    ["sample", "--logits", "1,2", "--temperature", "-1"],
+    ["sample", "--logits", "1,2", "--temperature", "nan"],
+    ["sample", "--logits", "1,2", "--temperature", "inf"],
+    ["sample", "--logits", "nan,1", "--temperature", "1"],
+    ["sample", "--logits", "-inf,-inf", "--temperature", "1"],
+    ["sample", "--logits", "", "--temperature", "1"],
+    ["sample", "--logits", "1,x", "--temperature", "1"],
+    ["sample", "--logits", "1,2", "--probs", "0.5,0.5", "--temperature", "1"],
+    ["sample", "--logits", "1,2", "--temperature", "1", "--grad-weights", "1,2,3"],
+    ["sample", "--logits", "1,2", "--temperature", "1", "--count", "-3"],
+    ["sample", "--logits", "1,2", "--temperature", "1", "--count", "100000000000"],
+    ["log-prob", "--logits", "1,2", "--temperature", "1", "--value", "0.5,0.6"],
+    ["log-prob", "--logits", "1,2,3", "--temperature", "1", "--value", "0.5,0.5"],
+    ["log-prob", "--logits", "1,2", "--temperature", "1", "--value", "0,1"],
+    ["random", "uniform", "--shape", "-1,2"],
+    ["random", "uniform", "--shape", "2", "--minval", "1", "--maxval", "0"],
+    ["random", "bits", "--shape", "100000,100000,100000"],
+    ["random", "bits", "--width", "16"],
+    ["random", "categorical", "--logits", "0,1", "--shape", "-2"],
+    ["random", "split", "--num", "-1"],
+    ["random", "split", "--seed", "1", "--key", "1,2"],
+    ["random", "gumbel", "--key", "1,2,3"],
+    ["frobnicate"],
+  ])
+  func badInputGivesOneLineAndANonZeroExit(arguments: [String]) throws {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = directory.appendingPathComponent("gumbel")
+    process.arguments = arguments
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    try process.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus != 0)
+    #expect(process.terminationReason == .exit, "terminated by a signal")
+    let lines = stderr.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(stderr)")
+    #expect(stderr.hasPrefix("gumbel: error: "))
+  }
+}
