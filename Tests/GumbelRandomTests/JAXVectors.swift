@@ -325,373 +325,373 @@ enum JAXVectors {
 
   // jax.random.uniform(key, shape, float32, minval, maxval)
   static let uniform32: [(scheme: String, key: (UInt32, UInt32), shape: [Int], minval: Float, maxval: Float, values: [Float])] = [
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.e5349c0000000p-1, 0x1.f5086c0000000p-1, 0x1.5444380000000p-2,
-        0x1.dfeaa00000000p-2, 0x1.23c8740000000p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.e5349cp-1, 0x1.f5086cp-1, 0x1.544438p-2,
+        0x1.dfeaap-2, 0x1.23c874p-1,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ec30400000000p-5, 0x1.b867ec0000000p-1, 0x1.c6b2880000000p-2,
-        0x1.672d380000000p-2, 0x1.2744a80000000p-1,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.ec304p-5, 0x1.b867ecp-1, 0x1.c6b288p-2,
+        0x1.672d38p-2, 0x1.2744a8p-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.c631680000000p-2, 0x1.6623f00000000p+0, 0x1.14d3d80000000p+0,
-        0x1.9c33800000000p-1, 0x1.034ce80000000p-2,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.c63168p-2, 0x1.6623fp+0, 0x1.14d3d8p+0,
+        0x1.9c338p-1, 0x1.034ce8p-2,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.f07b400000000p-2, -0x1.46ac180000000p+0, 0x1.ee449c0000000p+0,
-        0x1.77f8300000000p-1, -0x1.772c760000000p+0,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.f07b4p-2, -0x1.46ac18p+0, 0x1.ee449cp+0,
+        0x1.77f83p-1, -0x1.772c76p+0,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ec30400000000p-5, 0x1.b867ec0000000p-1, 0x1.c6b2880000000p-2,
-        0x1.672d380000000p-2, 0x1.2744a80000000p-1,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.ec304p-5, 0x1.b867ecp-1, 0x1.c6b288p-2,
+        0x1.672d38p-2, 0x1.2744a8p-1,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.43fb100000000p-3, 0x1.9d72900000000p-3, 0x1.7635400000000p-2,
-        0x1.0245b00000000p-3, 0x1.f611b80000000p-2,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.43fb1p-3, 0x1.9d729p-3, 0x1.76354p-2,
+        0x1.0245bp-3, 0x1.f611b8p-2,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.364dc00000000p-2, 0x1.2886400000000p-3, 0x1.9281d80000000p-1,
-        0x1.17fe700000000p-1, 0x1.b5d8200000000p-4, 0x1.88b2fc0000000p-1,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.364dcp-2, 0x1.28864p-3, 0x1.9281d8p-1,
+        0x1.17fe7p-1, 0x1.b5d82p-4, 0x1.88b2fcp-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.e5349c0000000p-1, 0x1.f5086c0000000p-1, 0x1.5444380000000p-2,
-        0x1.dfeaa00000000p-2, 0x1.23c8740000000p-1, 0x1.52f3400000000p-3,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.e5349cp-1, 0x1.f5086cp-1, 0x1.544438p-2,
+        0x1.dfeaap-2, 0x1.23c874p-1, 0x1.52f34p-3,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.3583160000000p+0, -0x1.fb30cc0000000p-1, -0x1.61eb800000000p-3,
-        -0x1.5e94720000000p+0, 0x1.ce58980000000p-2, 0x1.228d880000000p-2,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.358316p+0, -0x1.fb30ccp-1, -0x1.61eb8p-3,
+        -0x1.5e9472p+0, 0x1.ce5898p-2, 0x1.228d88p-2,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.c631680000000p-2, 0x1.6623f00000000p+0, 0x1.14d3d80000000p+0,
-        0x1.9c33800000000p-1, 0x1.034ce80000000p-2, 0x1.dbd10c0000000p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.c63168p-2, 0x1.6623fp+0, 0x1.14d3d8p+0,
+        0x1.9c338p-1, 0x1.034ce8p-2, 0x1.dbd10cp-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.e5349c0000000p-1, 0x1.f5086c0000000p-1, 0x1.5444380000000p-2,
-        0x1.dfeaa00000000p-2, 0x1.23c8740000000p-1, 0x1.52f3400000000p-3,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.e5349cp-1, 0x1.f5086cp-1, 0x1.544438p-2,
+        0x1.dfeaap-2, 0x1.23c874p-1, 0x1.52f34p-3,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ec30400000000p-5, 0x1.b867ec0000000p-1, 0x1.c6b2880000000p-2,
-        0x1.672d380000000p-2, 0x1.2744a80000000p-1, 0x1.9939200000000p-3,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.ec304p-5, 0x1.b867ecp-1, 0x1.c6b288p-2,
+        0x1.672d38p-2, 0x1.2744a8p-1, 0x1.99392p-3,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.f470480000000p-2, 0x1.5c0e600000000p-1, 0x1.3b87f00000000p-1,
-        0x1.1f3d800000000p-1, 0x1.cd75c80000000p-2, 0x1.2bf69c0000000p-1,
-        0x1.326b600000000p-4,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.f47048p-2, 0x1.5c0e6p-1, 0x1.3b87fp-1,
+        0x1.1f3d8p-1, 0x1.cd75c8p-2, 0x1.2bf69cp-1,
+        0x1.326b6p-4,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.364dc00000000p-2, 0x1.2886400000000p-3, 0x1.9281d80000000p-1,
-        0x1.17fe700000000p-1, 0x1.b5d8200000000p-4, 0x1.88b2fc0000000p-1,
-        0x1.20cc780000000p-2,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.364dcp-2, 0x1.28864p-3, 0x1.9281d8p-1,
+        0x1.17fe7p-1, 0x1.b5d82p-4, 0x1.88b2fcp-1,
+        0x1.20cc78p-2,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.b318760000000p+0, 0x1.2681e80000000p+1, 0x1.c2f9500000000p-3,
-        -0x1.f83bd00000000p-3, 0x1.c457480000000p-1, -0x1.003c4c0000000p+0,
-        -0x1.f60a5a0000000p+0,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.b31876p+0, 0x1.2681e8p+1, 0x1.c2f95p-3,
+        -0x1.f83bdp-3, 0x1.c45748p-1, -0x1.003c4cp+0,
+        -0x1.f60a5ap+0,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.3583160000000p+0, -0x1.fb30cc0000000p-1, -0x1.61eb800000000p-3,
-        -0x1.5e94720000000p+0, 0x1.ce58980000000p-2, 0x1.228d880000000p-2,
-        -0x1.a3dd580000000p-2,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.358316p+0, -0x1.fb30ccp-1, -0x1.61eb8p-3,
+        -0x1.5e9472p+0, 0x1.ce5898p-2, 0x1.228d88p-2,
+        -0x1.a3dd58p-2,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.364dc00000000p-2, 0x1.2886400000000p-3, 0x1.9281d80000000p-1,
-        0x1.17fe700000000p-1, 0x1.b5d8200000000p-4, 0x1.88b2fc0000000p-1,
-        0x1.20cc780000000p-2,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.364dcp-2, 0x1.28864p-3, 0x1.9281d8p-1,
+        0x1.17fe7p-1, 0x1.b5d82p-4, 0x1.88b2fcp-1,
+        0x1.20cc78p-2,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.e5349c0000000p-1, 0x1.f5086c0000000p-1, 0x1.5444380000000p-2,
-        0x1.dfeaa00000000p-2, 0x1.23c8740000000p-1, 0x1.52f3400000000p-3,
-        0x1.3da3a80000000p-2,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.e5349cp-1, 0x1.f5086cp-1, 0x1.544438p-2,
+        0x1.dfeaap-2, 0x1.23c874p-1, 0x1.52f34p-3,
+        0x1.3da3a8p-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.2624ec0000000p-1, 0x1.9850600000000p-4, 0x1.9298980000000p-2,
-        0x1.c9d1bc0000000p-1, 0x1.31712c0000000p-1,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.2624ecp-1, 0x1.98506p-4, 0x1.929898p-2,
+        0x1.c9d1bcp-1, 0x1.31712cp-1,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.7c35900000000p-2, 0x1.176ed00000000p-3, 0x1.1fdff00000000p-3,
-        0x1.b18a800000000p-6, 0x1.2c73a00000000p-4,
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.7c359p-2, 0x1.176edp-3, 0x1.1fdffp-3,
+        0x1.b18a8p-6, 0x1.2c73ap-4,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.a62b080000000p+0, 0x1.2c48b60000000p+1, -0x1.048f360000000p+0,
-        -0x1.eb0b700000000p-1, -0x1.111efe0000000p+0,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.a62b08p+0, 0x1.2c48b6p+1, -0x1.048f36p+0,
+        -0x1.eb0b7p-1, -0x1.111efep+0,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.1c8ffa0000000p+0, -0x1.41ab900000000p-3, -0x1.4804900000000p-3,
-        0x1.4093ce0000000p+0, 0x1.03f0340000000p-1,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.1c8ffap+0, -0x1.41ab9p-3, -0x1.48049p-3,
+        0x1.4093cep+0, 0x1.03f034p-1,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.7c35900000000p-2, 0x1.176ed00000000p-3, 0x1.1fdff00000000p-3,
-        0x1.b18a800000000p-6, 0x1.2c73a00000000p-4,
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.7c359p-2, 0x1.176edp-3, 0x1.1fdffp-3,
+        0x1.b18a8p-6, 0x1.2c73ap-4,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.85a5580000000p-2, 0x1.a932040000000p-1, 0x1.9eac780000000p-2,
-        0x1.0487800000000p-2, 0x1.e44ba00000000p-1,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.85a558p-2, 0x1.a93204p-1, 0x1.9eac78p-2,
+        0x1.04878p-2, 0x1.e44bap-1,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.6be6700000000p-3, 0x1.796ed80000000p-2, 0x1.cb92280000000p-2,
-        0x1.4d07ec0000000p-1, 0x1.00c9a40000000p-1, 0x1.8b62840000000p-1,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.6be67p-3, 0x1.796ed8p-2, 0x1.cb9228p-2,
+        0x1.4d07ecp-1, 0x1.00c9a4p-1, 0x1.8b6284p-1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.2624ec0000000p-1, 0x1.9850600000000p-4, 0x1.7be2f40000000p-1,
-        0x1.c9d1bc0000000p-1, 0x1.31712c0000000p-1, 0x1.d021400000000p-2,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.2624ecp-1, 0x1.98506p-4, 0x1.7be2f4p-1,
+        0x1.c9d1bcp-1, 0x1.31712cp-1, 0x1.d0214p-2,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.8f15200000000p-4, 0x1.137e840000000p+1, 0x1.6ec9480000000p+1,
-        -0x1.74ad400000000p-1, 0x1.5d5e880000000p+1, 0x1.d7f0b40000000p-1,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.8f152p-4, 0x1.137e84p+1, 0x1.6ec948p+1,
+        -0x1.74ad4p-1, 0x1.5d5e88p+1, 0x1.d7f0b4p-1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.a62b080000000p+0, 0x1.2c48b60000000p+1, 0x1.2e45a80000000p+1,
-        -0x1.eb0b700000000p-1, -0x1.111efe0000000p+0, 0x1.8093dc0000000p-1,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.a62b08p+0, 0x1.2c48b6p+1, 0x1.2e45a8p+1,
+        -0x1.eb0b7p-1, -0x1.111efep+0, 0x1.8093dcp-1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.2624ec0000000p-1, 0x1.9850600000000p-4, 0x1.7be2f40000000p-1,
-        0x1.c9d1bc0000000p-1, 0x1.31712c0000000p-1, 0x1.d021400000000p-2,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.2624ecp-1, 0x1.98506p-4, 0x1.7be2f4p-1,
+        0x1.c9d1bcp-1, 0x1.31712cp-1, 0x1.d0214p-2,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.7c35900000000p-2, 0x1.176ed00000000p-3, 0x1.4dbe500000000p-1,
-        0x1.b18a800000000p-6, 0x1.2c73a00000000p-4, 0x1.009be00000000p-2,
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.7c359p-2, 0x1.176edp-3, 0x1.4dbe5p-1,
+        0x1.b18a8p-6, 0x1.2c73ap-4, 0x1.009bep-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.60275c0000000p-1, 0x1.32fc040000000p-1, 0x1.0f91080000000p-2,
-        0x1.90cdd80000000p-2, 0x1.869db80000000p-1, 0x1.23af300000000p-2,
-        0x1.4adf000000000p-5,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.60275cp-1, 0x1.32fc04p-1, 0x1.0f9108p-2,
+        0x1.90cdd8p-2, 0x1.869db8p-1, 0x1.23af3p-2,
+        0x1.4adfp-5,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.c790e40000000p-1, 0x1.64e5180000000p-2, 0x1.380f080000000p-1,
-        0x1.0df1080000000p-2, 0x1.f12be00000000p-1, 0x1.bd34340000000p-1,
-        0x1.6f44c00000000p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.c790e4p-1, 0x1.64e518p-2, 0x1.380f08p-1,
+        0x1.0df108p-2, 0x1.f12bep-1, 0x1.bd3434p-1,
+        0x1.6f44cp-3,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.23d4300000000p-1, 0x1.a094480000000p-1, 0x1.5f9ea00000000p-3,
-        -0x1.a540080000000p-2, -0x1.aeeae40000000p+0, -0x1.3561240000000p+0,
-        0x1.903e000000000p-6,
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.23d43p-1, 0x1.a09448p-1, 0x1.5f9eap-3,
+        -0x1.a54008p-2, -0x1.aeeae4p+0, -0x1.356124p+0,
+        0x1.903ep-6,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.ea18220000000p+0, 0x1.2354f80000000p+0, 0x1.9b6b180000000p-2,
-        0x1.9354e00000000p-1, 0x1.8daca40000000p+0, 0x1.4fee080000000p-1,
-        0x1.347a9a0000000p+1,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.ea1822p+0, 0x1.2354f8p+0, 0x1.9b6b18p-2,
+        0x1.9354ep-1, 0x1.8daca4p+0, 0x1.4fee08p-1,
+        0x1.347a9ap+1,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.c790e40000000p-1, 0x1.64e5180000000p-2, 0x1.380f080000000p-1,
-        0x1.0df1080000000p-2, 0x1.f12be00000000p-1, 0x1.bd34340000000p-1,
-        0x1.6f44c00000000p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.c790e4p-1, 0x1.64e518p-2, 0x1.380f08p-1,
+        0x1.0df108p-2, 0x1.f12bep-1, 0x1.bd3434p-1,
+        0x1.6f44cp-3,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.107ffc0000000p-1, 0x1.660c700000000p-2, 0x1.6a12900000000p-2,
-        0x1.7157880000000p-1, 0x1.9dbc400000000p-4, 0x1.f746f40000000p-1,
-        0x1.9027600000000p-3,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.107ffcp-1, 0x1.660c7p-2, 0x1.6a129p-2,
+        0x1.715788p-1, 0x1.9dbc4p-4, 0x1.f746f4p-1,
+        0x1.90276p-3,
       ]),
   ]
 
   // jax.random.uniform(key, shape, float64, minval, maxval) with jax_enable_x64 = True
   // (ranges include both finfo(float64).tiny and finfo(float32).tiny as minval)
   static let uniform64: [(scheme: String, key: (UInt32, UInt32), shape: [Int], minval: Double, maxval: Double, values: [Double])] = [
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ac80056666e90p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.ac80056666e9p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
         0x1.2624ef17c9d1ap-1, 0x1.107ffd8233b78p-1,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac76667800p-4,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac766678p-4,
         0x1.7c3594501b188p-2, 0x1.072a719e206ecp-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         0x1.11b0b65a85528p-3, -0x1.ecc9801b9aed8p+0, 0x1.bdcf492498382p-1,
         0x1.a62b0e5f0a7a2p+0, 0x1.70626a72d08a1p+0,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.50e408b011d4ap+1, 0x1.b6067caafb544p-2, -0x1.a15910bb5da00p-4,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.50e408b011d4ap+1, 0x1.b6067caafb544p-2, -0x1.a15910bb5dap-4,
         -0x1.1c8ff29fbf6c5p+0, 0x1.39751df76d76ep+1,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac76667800p-4,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac766678p-4,
         0x1.7c3594501b188p-2, 0x1.072a719e206ecp-1,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.649fbed9c5620p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89cc0p-1,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.649fbed9c562p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89ccp-1,
         0x1.85a558f904878p-2, 0x1.90d6754f6bdeap-1,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b80p-2,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b8p-2,
         0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ac80056666e90p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.ac80056666e9p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
         0x1.2624ef17c9d1ap-1, 0x1.107ffd8233b78p-1,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.649fbed9c5620p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89cc0p-1,
-        0x1.85a558f904878p-2, 0x1.90d6754f6bdeap-1, 0x1.6cf2da70bf470p-2,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.649fbed9c562p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89ccp-1,
+        0x1.85a558f904878p-2, 0x1.90d6754f6bdeap-1, 0x1.6cf2da70bf47p-2,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.b4f8123c40884p-2, 0x1.ebd996d6e8400p-7, 0x1.25f641d41e71ap-1,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.b4f8123c40884p-2, 0x1.ebd996d6e84p-7, 0x1.25f641d41e71ap-1,
         0x1.75aad28c6a974p-1, 0x1.60275dc7869dap-1, 0x1.49b2352c6244ap-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.7a006c000a340p-4, -0x1.d6489c61f5716p-1, 0x1.69ce44a81523ap+1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.7a006c000a34p-4, -0x1.d6489c61f5716p-1, 0x1.69ce44a81523ap+1,
         0x1.beb8ab76f1182p-1, 0x1.527ff38b02958p-1, -0x1.cdc55d3e6b268p-3,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.73c13e54f086ap-1, -0x1.b019d13cfc974p-2, -0x1.88d8a1afffa80p+0,
-        -0x1.25e834def10b0p-3, 0x1.23d43816a229cp-1, 0x1.43ef62f0e42bcp+0,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.73c13e54f086ap-1, -0x1.b019d13cfc974p-2, -0x1.88d8a1afffa8p+0,
+        -0x1.25e834def10bp-3, 0x1.23d43816a229cp-1, 0x1.43ef62f0e42bcp+0,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.b4f8123c40884p-2, 0x1.ebd996d6e8400p-7, 0x1.25f641d41e71ap-1,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.b4f8123c40884p-2, 0x1.ebd996d6e84p-7, 0x1.25f641d41e71ap-1,
         0x1.75aad28c6a974p-1, 0x1.60275dc7869dap-1, 0x1.49b2352c6244ap-1,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b80p-2,
-        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726cc0p-3,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b8p-2,
+        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726ccp-3,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac76667800p-4,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac766678p-4,
         0x1.7c3594501b188p-2, 0x1.072a719e206ecp-1, 0x1.4e5fc12d28118p-1,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.649fbed9c5620p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89cc0p-1,
-        0x1.85a558f904878p-2, 0x1.90d6754f6bdeap-1, 0x1.6cf2da70bf470p-2,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.649fbed9c562p-2, 0x1.0e37119893458p-3, 0x1.32d6a05b89ccp-1,
+        0x1.85a558f904878p-2, 0x1.90d6754f6bdeap-1, 0x1.6cf2da70bf47p-2,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b80p-2,
-        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726cc0p-3,
-        0x1.9c3becb3dda30p-3,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b8p-2,
+        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726ccp-3,
+        0x1.9c3becb3dda3p-3,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ac80056666e90p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.ac80056666e9p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
         0x1.2624ef17c9d1ap-1, 0x1.107ffd8233b78p-1, 0x1.6b6c4379c215cp-2,
-        0x1.c419c0a55ac80p-1,
+        0x1.c419c0a55ac8p-1,
       ]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        -0x1.08e145bf25160p-2, -0x1.571d9500a3f49p+0, 0x1.fe3121c9b0fc0p-1,
-        -0x1.8f150c8ba56a0p-4, 0x1.ea1825468dac9p+0, -0x1.be837798873a0p-3,
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        -0x1.08e145bf2516p-2, -0x1.571d9500a3f49p+0, 0x1.fe3121c9b0fcp-1,
+        -0x1.8f150c8ba56ap-4, 0x1.ea1825468dac9p+0, -0x1.be837798873ap-3,
         0x1.7e7c8bb4b320dp+1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         0x1.11b0b65a85528p-3, -0x1.ecc9801b9aed8p+0, 0x1.bdcf492498382p-1,
         0x1.a62b0e5f0a7a2p+0, 0x1.70626a72d08a1p+0, 0x1.383d84eef5ab9p+0,
         0x1.3921d92b8ea23p+0,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.ac80056666e90p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.ac80056666e9p-2, 0x1.baf91c7e6ed88p-3, 0x1.ee3e9d53441c8p-1,
         0x1.2624ef17c9d1ap-1, 0x1.107ffd8233b78p-1, 0x1.6b6c4379c215cp-2,
-        0x1.c419c0a55ac80p-1,
+        0x1.c419c0a55ac8p-1,
       ]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac76667800p-4,
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.04e5e7113963cp-2, 0x1.432e095a33e1cp-2, 0x1.7d4ac766678p-4,
         0x1.7c3594501b188p-2, 0x1.072a719e206ecp-1, 0x1.4e5fc12d28118p-1,
         0x1.d43d56c7d7c68p-1,
       ]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.b4f8123c40884p-2, 0x1.ebd996d6e8400p-7, 0x1.25f641d41e71ap-1,
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.b4f8123c40884p-2, 0x1.ebd996d6e84p-7, 0x1.25f641d41e71ap-1,
         0x1.75aad28c6a974p-1, 0x1.60275dc7869dap-1, 0x1.49b2352c6244ap-1,
         0x1.4a0d8a116c40ep-1,
       ]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b80p-2,
-        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726cc0p-3,
-        0x1.9c3becb3dda30p-3,
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.da5006f34176ep-1, 0x1.f1347f5565774p-2, 0x1.84bb8bf6a1b8p-2,
+        0x1.6be67bcd341f8p-3, 0x1.c790e4c5f12bep-1, 0x1.0407e09726ccp-3,
+        0x1.9c3becb3dda3p-3,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.6b6c4379c215cp-2, 0x1.3559954e8082cp-1, 0x1.b5d8ab6d1bf60p-2,
-        0x1.d84d30a6247f0p-3, 0x1.51c675f6dbe64p-2,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.6b6c4379c215cp-2, 0x1.3559954e8082cp-1, 0x1.b5d8ab6d1bf6p-2,
+        0x1.d84d30a6247fp-3, 0x1.51c675f6dbe64p-2,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
         0x1.4e5fc12d28118p-1, 0x1.58fe9943d1608p-2, 0x1.6094ce32109e8p-2,
-        0x1.cca52b2e1a120p-4, 0x1.66edba2cff10ap-1,
+        0x1.cca52b2e1a12p-4, 0x1.66edba2cff10ap-1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.383d84eef5ab9p+0, -0x1.8cb8120d18ee0p-2, -0x1.0853f954bcf36p+0,
-        0x1.375b137f146aap+1, 0x1.1aef427e230d0p+1,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.383d84eef5ab9p+0, -0x1.8cb8120d18eep-2, -0x1.0853f954bcf36p+0,
+        0x1.375b137f146aap+1, 0x1.1aef427e230dp+1,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         -0x1.5d7b13a187c08p+0, 0x1.50b5649d0aaaap+1, -0x1.088b4e4c280c3p+0,
         -0x1.d17a01e625ca2p-1, -0x1.654be849796e6p-1,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
         0x1.4e5fc12d28118p-1, 0x1.58fe9943d1608p-2, 0x1.6094ce32109e8p-2,
-        0x1.cca52b2e1a120p-4, 0x1.66edba2cff10ap-1,
+        0x1.cca52b2e1a12p-4, 0x1.66edba2cff10ap-1,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.6cf2da70bf470p-2, 0x1.f300b87670c80p-3, 0x1.aec0a7ceb1338p-1,
-        0x1.f53933de173c0p-4, 0x1.b90f4f6f31ee8p-2,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [5], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.6cf2da70bf47p-2, 0x1.f300b87670c8p-3, 0x1.aec0a7ceb1338p-1,
+        0x1.f53933de173cp-4, 0x1.b90f4f6f31ee8p-2,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.0407e09726cc0p-3, 0x1.da2ab6e408888p-1, 0x1.8bede91fbfec8p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.0407e09726ccp-3, 0x1.da2ab6e408888p-1, 0x1.8bede91fbfec8p-3,
         0x1.bed19814ae918p-3, 0x1.0aae6fe29c3a4p-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.6b6c4379c215cp-2, 0x1.3559954e8082cp-1, 0x1.b5d8ab6d1bf60p-2,
-        0x1.d84d30a6247f0p-3, 0x1.51c675f6dbe64p-2,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.6b6c4379c215cp-2, 0x1.3559954e8082cp-1, 0x1.b5d8ab6d1bf6p-2,
+        0x1.d84d30a6247fp-3, 0x1.51c675f6dbe64p-2,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.feca095d5c1a4p-1, 0x1.cf95c79d2fda8p-1, 0x1.b753a5b1da160p-4,
-        0x1.e40d3bbca8858p-3, 0x1.4267082cc435ap-1, 0x1.45b2bfc4126e0p-3,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.feca095d5c1a4p-1, 0x1.cf95c79d2fda8p-1, 0x1.b753a5b1da16p-4,
+        0x1.e40d3bbca8858p-3, 0x1.4267082cc435ap-1, 0x1.45b2bfc4126ep-3,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.4a0d8a116c40ep-1, 0x1.eb4becf8a7be0p-4, 0x1.36ca9ce4cfbc4p-2,
-        0x1.f2d31ea6b591ap-1, 0x1.8da4cc04aa2e0p-4, 0x1.1554d25119284p-2,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.4a0d8a116c40ep-1, 0x1.eb4becf8a7bep-4, 0x1.36ca9ce4cfbc4p-2,
+        0x1.f2d31ea6b591ap-1, 0x1.8da4cc04aa2ep-4, 0x1.1554d25119284p-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
-        0x1.352030ceb17a0p+1, -0x1.5242b998e74e2p+0, 0x1.5b581013135bdp+0,
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
+        0x1.352030ceb17ap+1, -0x1.5242b998e74e2p+0, 0x1.5b581013135bdp+0,
         0x1.a04d958dce3e7p+0, -0x1.0c73faaf07378p-2, 0x1.c75447150a007p+0,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         0x1.494cac79cdb82p+1, 0x1.aba359fc0f768p-2, -0x1.896057aa4b9c2p-1,
         0x1.62ffadb32af0bp+1, -0x1.6a1040b6bcfe1p+0, 0x1.37171d7d39e2ap+1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.4a0d8a116c40ep-1, 0x1.eb4becf8a7be0p-4, 0x1.36ca9ce4cfbc4p-2,
-        0x1.f2d31ea6b591ap-1, 0x1.8da4cc04aa2e0p-4, 0x1.1554d25119284p-2,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.4a0d8a116c40ep-1, 0x1.eb4becf8a7bep-4, 0x1.36ca9ce4cfbc4p-2,
+        0x1.f2d31ea6b591ap-1, 0x1.8da4cc04aa2ep-4, 0x1.1554d25119284p-2,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.9c3becb3dda30p-3, 0x1.05a933de79200p-3, 0x1.b4d91c8bd0e2ap-1,
-        0x1.8ea9df8e8d51ep-1, 0x1.21f7ee2ccd9b0p-3, 0x1.7db90e44a23d0p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [2, 3], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.9c3becb3dda3p-3, 0x1.05a933de792p-3, 0x1.b4d91c8bd0e2ap-1,
+        0x1.8ea9df8e8d51ep-1, 0x1.21f7ee2ccd9bp-3, 0x1.7db90e44a23dp-3,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [2, 3], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
         0x1.d43d56c7d7c68p-1, 0x1.ef20ab98cfe48p-2, 0x1.f87fb9de29e98p-3,
-        0x1.e8cc8af5bbf3cp-1, 0x1.dfcbfdb73cd30p-4, 0x1.c5ac179761822p-1,
+        0x1.e8cc8af5bbf3cp-1, 0x1.dfcbfdb73cd3p-4, 0x1.c5ac179761822p-1,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.feca095d5c1a4p-1, 0x1.cf95c79d2fda8p-1, 0x1.b753a5b1da160p-4,
-        0x1.e40d3bbca8858p-3, 0x1.4267082cc435ap-1, 0x1.45b2bfc4126e0p-3,
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [2, 3], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.feca095d5c1a4p-1, 0x1.cf95c79d2fda8p-1, 0x1.b753a5b1da16p-4,
+        0x1.e40d3bbca8858p-3, 0x1.4267082cc435ap-1, 0x1.45b2bfc4126ep-3,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
-        0x1.d594ec709f440p-3, 0x1.d8600bcfb8eeep-1, 0x1.adc9304fe53b8p-1,
-        0x1.795ebd6279f78p-1, 0x1.de7900f6836d8p-1, 0x1.1f680616fcbd0p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
+        0x1.d594ec709f44p-3, 0x1.d8600bcfb8eeep-1, 0x1.adc9304fe53b8p-1,
+        0x1.795ebd6279f78p-1, 0x1.de7900f6836d8p-1, 0x1.1f680616fcbdp-3,
         0x1.0c3e05a657f1ap-1,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0000000000000p+0, values: [
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x0.0p+0, maxval: 0x1.0p+0, values: [
         0x1.43def49a22dd6p-1, 0x1.197468d16eae8p-2, 0x1.fa6598966d56ep-1,
-        0x1.3854a669d1356p-1, 0x1.f0c9621dd2cb4p-1, 0x1.2bdbf27998100p-6,
+        0x1.3854a669d1356p-1, 0x1.f0c9621dd2cb4p-1, 0x1.2bdbf279981p-6,
         0x1.0a0571afc5076p-1,
       ]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         -0x1.8a93d44329404p-1, 0x1.bd5e8e4e7f2d8p-3, 0x1.715128df4e20fp+0,
-        -0x1.f4a20aa4920c0p-1, 0x1.b3329eaa1a70ap-1, 0x1.436e7b730fa10p-2,
+        -0x1.f4a20aa4920cp-1, 0x1.b3329eaa1a70ap-1, 0x1.436e7b730fa1p-2,
         -0x1.ae2537e2ff44cp-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: -0x1.0000000000000p+1, maxval: 0x1.8000000000000p+1, values: [
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: -0x1.0p+1, maxval: 0x1.8p+1, values: [
         0x1.ee2353d9317a6p-1, 0x1.67030d28fb47ap+1, -0x1.c4de96fe5356fp+0,
         0x1.40df4fd003efbp+0, 0x1.3a2fae4ff9cfep+1, 0x1.25e26ceae35ecp+1,
         -0x1.cc3548fa2f1d6p+0,
       ]),
-    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
         0x1.43def49a22dd6p-1, 0x1.197468d16eae8p-2, 0x1.fa6598966d56ep-1,
-        0x1.3854a669d1356p-1, 0x1.f0c9621dd2cb4p-1, 0x1.2bdbf27998100p-6,
+        0x1.3854a669d1356p-1, 0x1.f0c9621dd2cb4p-1, 0x1.2bdbf279981p-6,
         0x1.0a0571afc5076p-1,
       ]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], minval: 0x1.0000000000000p-126, maxval: 0x1.0000000000000p+0, values: [
-        0x1.b737a5a9b5260p-3, 0x1.c2eb0b7da3b30p-1, 0x1.43649d6dfa498p-2,
-        0x1.8e86a42043cd0p-1, 0x1.df4601f07480cp-1, 0x1.ef9c4d0ccd9b0p-4,
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], minval: 0x1.0p-126, maxval: 0x1.0p+0, values: [
+        0x1.b737a5a9b526p-3, 0x1.c2eb0b7da3b3p-1, 0x1.43649d6dfa498p-2,
+        0x1.8e86a42043cdp-1, 0x1.df4601f07480cp-1, 0x1.ef9c4d0ccd9bp-4,
         0x1.27c82e55846d8p-2,
       ]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.2fa0aa5ea37eep-1, 0x1.ec0270ed95d2ep-1, 0x1.7a6f6cd7843a0p-5,
-        0x1.4d261fecce5fep-1, 0x1.c826250cc7d98p-1, 0x1.b7e857224f7f0p-1,
-        0x1.4b77c68b9f440p-5,
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.2fa0aa5ea37eep-1, 0x1.ec0270ed95d2ep-1, 0x1.7a6f6cd7843ap-5,
+        0x1.4d261fecce5fep-1, 0x1.c826250cc7d98p-1, 0x1.b7e857224f7fp-1,
+        0x1.4b77c68b9f44p-5,
       ]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0000000000000p-1022, maxval: 0x1.0000000000000p+0, values: [
-        0x1.d594ec709f440p-3, 0x1.d8600bcfb8eeep-1, 0x1.adc9304fe53b8p-1,
-        0x1.795ebd6279f78p-1, 0x1.de7900f6836d8p-1, 0x1.1f680616fcbd0p-3,
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], minval: 0x1.0p-1022, maxval: 0x1.0p+0, values: [
+        0x1.d594ec709f44p-3, 0x1.d8600bcfb8eeep-1, 0x1.adc9304fe53b8p-1,
+        0x1.795ebd6279f78p-1, 0x1.de7900f6836d8p-1, 0x1.1f680616fcbdp-3,
         0x1.0c3e05a657f1ap-1,
       ]),
   ]
@@ -699,154 +699,154 @@ enum JAXVectors {
   // jax.random.gumbel(key, shape, float32), default mode ("low")
   static let gumbel32: [(scheme: String, key: (UInt32, UInt32), shape: [Int], values: [Float])] = [
     (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], values: [
-        0x1.7631120000000p+1, 0x1.ea93380000000p+1, -0x1.8cdfee0000000p-4,
-        0x1.1be9480000000p-2, 0x1.26c1700000000p-1,
+        0x1.763112p+1, 0x1.ea9338p+1, -0x1.8cdfeep-4,
+        0x1.1be948p-2, 0x1.26c17p-1,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [3, 4], values: [
-        0x1.7631120000000p+1, 0x1.ea93380000000p+1, -0x1.8cdfee0000000p-4,
-        0x1.1be9480000000p-2, 0x1.26c1700000000p-1, -0x1.2c98780000000p-1,
-        -0x1.4283fc0000000p-3, 0x1.fa8c9e0000000p-1, 0x1.3b22540000000p+0,
-        -0x1.232f620000000p-1, 0x1.0dd65a0000000p+2, -0x1.4d619e0000000p+0,
+        0x1.763112p+1, 0x1.ea9338p+1, -0x1.8cdfeep-4,
+        0x1.1be948p-2, 0x1.26c17p-1, -0x1.2c9878p-1,
+        -0x1.4283fcp-3, 0x1.fa8c9ep-1, 0x1.3b2254p+0,
+        -0x1.232f62p-1, 0x1.0dd65ap+2, -0x1.4d619ep+0,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], values: [
-        0x1.7631120000000p+1, 0x1.ea93380000000p+1, -0x1.8cdfee0000000p-4,
-        0x1.1be9480000000p-2, 0x1.26c1700000000p-1, -0x1.2c98780000000p-1,
-        -0x1.4283fc0000000p-3,
+        0x1.763112p+1, 0x1.ea9338p+1, -0x1.8cdfeep-4,
+        0x1.1be948p-2, 0x1.26c17p-1, -0x1.2c9878p-1,
+        -0x1.4283fcp-3,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], values: [
-        0x1.561c940000000p-2, 0x1.e76f180000000p-1, 0x1.7378be0000000p-1,
-        0x1.18a9f00000000p-1, 0x1.d07f1e0000000p-3,
+        0x1.561c94p-2, 0x1.e76f18p-1, 0x1.7378bep-1,
+        0x1.18a9fp-1, 0x1.d07f1ep-3,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [3, 4], values: [
-        0x1.561c940000000p-2, 0x1.e76f180000000p-1, 0x1.7378be0000000p-1,
-        0x1.18a9f00000000p-1, 0x1.d07f1e0000000p-3, 0x1.4092440000000p-1,
-        -0x1.e7cde60000000p-1, 0x1.5e1a5c0000000p+0, 0x1.06da3c0000000p+0,
-        0x1.9bdd460000000p+0, -0x1.877f4a0000000p-5, 0x1.feb26a0000000p+0,
+        0x1.561c94p-2, 0x1.e76f18p-1, 0x1.7378bep-1,
+        0x1.18a9fp-1, 0x1.d07f1ep-3, 0x1.409244p-1,
+        -0x1.e7cde6p-1, 0x1.5e1a5cp+0, 0x1.06da3cp+0,
+        0x1.9bdd46p+0, -0x1.877f4ap-5, 0x1.feb26ap+0,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], values: [
-        0x1.561c940000000p-2, 0x1.e76f180000000p-1, 0x1.7378be0000000p-1,
-        0x1.18a9f00000000p-1, 0x1.d07f1e0000000p-3, 0x1.4092440000000p-1,
-        -0x1.e7cde60000000p-1,
+        0x1.561c94p-2, 0x1.e76f18p-1, 0x1.7378bep-1,
+        0x1.18a9fp-1, 0x1.d07f1ep-3, 0x1.409244p-1,
+        -0x1.e7cde6p-1,
       ]),
     (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], values: [
-        -0x1.08ae9c0000000p+0, 0x1.e497f80000000p+0, 0x1.aae9140000000p-3,
-        -0x1.7d64800000000p-5, 0x1.31aebe0000000p-1,
+        -0x1.08ae9cp+0, 0x1.e497f8p+0, 0x1.aae914p-3,
+        -0x1.7d648p-5, 0x1.31aebep-1,
       ]),
     (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [3, 4], values: [
-        -0x1.08ae9c0000000p+0, 0x1.e497f80000000p+0, 0x1.aae9140000000p-3,
-        -0x1.7d64800000000p-5, 0x1.31aebe0000000p-1, -0x1.e7e4460000000p-2,
-        -0x1.948a140000000p+0, -0x1.ee62c40000000p+0, 0x1.1c492e0000000p+0,
-        -0x1.ba9bf80000000p-2, -0x1.0a4fcc0000000p+0, -0x1.73188a0000000p+0,
+        -0x1.08ae9cp+0, 0x1.e497f8p+0, 0x1.aae914p-3,
+        -0x1.7d648p-5, 0x1.31aebep-1, -0x1.e7e446p-2,
+        -0x1.948a14p+0, -0x1.ee62c4p+0, 0x1.1c492ep+0,
+        -0x1.ba9bf8p-2, -0x1.0a4fccp+0, -0x1.73188ap+0,
       ]),
     (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [7], values: [
-        -0x1.08ae9c0000000p+0, 0x1.e497f80000000p+0, 0x1.aae9140000000p-3,
-        -0x1.7d64800000000p-5, 0x1.31aebe0000000p-1, -0x1.e7e4460000000p-2,
-        -0x1.948a140000000p+0,
+        -0x1.08ae9cp+0, 0x1.e497f8p+0, 0x1.aae914p-3,
+        -0x1.7d648p-5, 0x1.31aebep-1, -0x1.e7e446p-2,
+        -0x1.948a14p+0,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], values: [
-        -0x1.6afdf80000000p-3, -0x1.514f6a0000000p-1, 0x1.6cb0b20000000p+0,
-        0x1.02843c0000000p-1, -0x1.9bfa740000000p-1,
+        -0x1.6afdf8p-3, -0x1.514f6ap-1, 0x1.6cb0b2p+0,
+        0x1.02843cp-1, -0x1.9bfa74p-1,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [3, 4], values: [
-        -0x1.6afdf80000000p-3, -0x1.514f6a0000000p-1, 0x1.6cb0b20000000p+0,
-        0x1.02843c0000000p-1, -0x1.9bfa740000000p-1, 0x1.53b4100000000p+0,
-        -0x1.e2a0dc0000000p-3, -0x1.33769e0000000p-1, -0x1.2726e40000000p-2,
-        0x1.413c4c0000000p+0, 0x1.cc44f60000000p-1, 0x1.7a93000000000p+0,
+        -0x1.6afdf8p-3, -0x1.514f6ap-1, 0x1.6cb0b2p+0,
+        0x1.02843cp-1, -0x1.9bfa74p-1, 0x1.53b41p+0,
+        -0x1.e2a0dcp-3, -0x1.33769ep-1, -0x1.2726e4p-2,
+        0x1.413c4cp+0, 0x1.cc44f6p-1, 0x1.7a93p+0,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], values: [
-        -0x1.6afdf80000000p-3, -0x1.514f6a0000000p-1, 0x1.6cb0b20000000p+0,
-        0x1.02843c0000000p-1, -0x1.9bfa740000000p-1, 0x1.53b4100000000p+0,
-        -0x1.e2a0dc0000000p-3,
+        -0x1.6afdf8p-3, -0x1.514f6ap-1, 0x1.6cb0b2p+0,
+        0x1.02843cp-1, -0x1.9bfa74p-1, 0x1.53b41p+0,
+        -0x1.e2a0dcp-3,
       ]),
     (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [5], values: [
-        -0x1.394b340000000p-1, -0x1.e1571c0000000p-2, -0x1.b305900000000p-8,
-        -0x1.74a78a0000000p-1, 0x1.5ac65a0000000p-2,
+        -0x1.394b34p-1, -0x1.e1571cp-2, -0x1.b3059p-8,
+        -0x1.74a78ap-1, 0x1.5ac65ap-2,
       ]),
     (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [3, 4], values: [
-        -0x1.394b340000000p-1, -0x1.e1571c0000000p-2, -0x1.b305900000000p-8,
-        -0x1.74a78a0000000p-1, 0x1.5ac65a0000000p-2, 0x1.f35c460000000p-3,
-        -0x1.16982c0000000p-3, 0x1.e894da0000000p+0, 0x1.c21dd00000000p-1,
-        -0x1.1ecfca0000000p-2, -0x1.3398fc0000000p-2, 0x1.a592640000000p-2,
+        -0x1.394b34p-1, -0x1.e1571cp-2, -0x1.b3059p-8,
+        -0x1.74a78ap-1, 0x1.5ac65ap-2, 0x1.f35c46p-3,
+        -0x1.16982cp-3, 0x1.e894dap+0, 0x1.c21ddp-1,
+        -0x1.1ecfcap-2, -0x1.3398fcp-2, 0x1.a59264p-2,
       ]),
     (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), shape: [7], values: [
-        -0x1.394b340000000p-1, -0x1.e1571c0000000p-2, -0x1.b305900000000p-8,
-        -0x1.74a78a0000000p-1, 0x1.5ac65a0000000p-2, 0x1.f35c460000000p-3,
-        -0x1.16982c0000000p-3,
+        -0x1.394b34p-1, -0x1.e1571cp-2, -0x1.b3059p-8,
+        -0x1.74a78ap-1, 0x1.5ac65ap-2, 0x1.f35c46p-3,
+        -0x1.16982cp-3,
       ]),
     (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], values: [
-        0x1.2e25b60000000p-1, -0x1.abb9300000000p-1, 0x1.19b2440000000p-4,
-        0x1.1865700000000p+1, 0x1.5234480000000p-1,
+        0x1.2e25b6p-1, -0x1.abb93p-1, 0x1.19b244p-4,
+        0x1.18657p+1, 0x1.523448p-1,
       ]),
     (scheme: "original", key: (0x00000000, 0x00000000), shape: [3, 4], values: [
-        0x1.0ac38e0000000p+1, -0x1.6223540000000p-1, 0x1.d722340000000p-1,
-        0x1.22b0fc0000000p+0, -0x1.c489e40000000p-5, 0x1.45cf280000000p+0,
-        0x1.e297140000000p-1, -0x1.5f8afe0000000p+0, 0x1.07b8660000000p-3,
-        -0x1.342a0c0000000p-1, -0x1.52a3da0000000p-2, 0x1.650f5e0000000p-1,
+        0x1.0ac38ep+1, -0x1.622354p-1, 0x1.d72234p-1,
+        0x1.22b0fcp+0, -0x1.c489e4p-5, 0x1.45cf28p+0,
+        0x1.e29714p-1, -0x1.5f8afep+0, 0x1.07b866p-3,
+        -0x1.342a0cp-1, -0x1.52a3dap-2, 0x1.650f5ep-1,
       ]),
     (scheme: "original", key: (0x00000000, 0x00000000), shape: [7], values: [
-        0x1.d802700000000p-2, -0x1.95f3f80000000p-5, -0x1.3e5c260000000p-5,
-        0x1.1e77ac0000000p+0, -0x1.a8c9380000000p-1, 0x1.04154e0000000p+2,
-        -0x1.f60b6c0000000p-2,
+        0x1.d8027p-2, -0x1.95f3f8p-5, -0x1.3e5c26p-5,
+        0x1.1e77acp+0, -0x1.a8c938p-1, 0x1.04154ep+2,
+        -0x1.f60b6cp-2,
       ]),
     (scheme: "original", key: (0x00000000, 0x0000002a), shape: [5], values: [
-        0x1.27c2960000000p+0, 0x1.f6faae0000000p+0, -0x1.f2ad3c0000000p-2,
-        -0x1.cd76080000000p-2, -0x1.0936a20000000p-1,
+        0x1.27c296p+0, 0x1.f6faaep+0, -0x1.f2ad3cp-2,
+        -0x1.cd7608p-2, -0x1.0936a2p-1,
       ]),
     (scheme: "original", key: (0x00000000, 0x0000002a), shape: [3, 4], values: [
-        0x1.a56c5c0000000p-1, -0x1.80e6060000000p-1, -0x1.684bee0000000p-3,
-        0x1.d2cfea0000000p+1, -0x1.b191ea0000000p-1, -0x1.1194520000000p-2,
-        0x1.13d1720000000p+0, 0x1.f2c2b80000000p-2, -0x1.de35940000000p-2,
-        -0x1.2729f80000000p-5, -0x1.ac34ec0000000p-3, -0x1.06c81a0000000p-2,
+        0x1.a56c5cp-1, -0x1.80e606p-1, -0x1.684beep-3,
+        0x1.d2cfeap+1, -0x1.b191eap-1, -0x1.119452p-2,
+        0x1.13d172p+0, 0x1.f2c2b8p-2, -0x1.de3594p-2,
+        -0x1.2729f8p-5, -0x1.ac34ecp-3, -0x1.06c81ap-2,
       ]),
     (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], values: [
-        0x1.f7334c0000000p-1, 0x1.57389e0000000p-1, -0x1.21ea420000000p-2,
-        0x1.062b7e0000000p-4, 0x1.4e9f240000000p+0, -0x1.d27a680000000p-3,
-        -0x1.2a80140000000p+0,
+        0x1.f7334cp-1, 0x1.57389ep-1, -0x1.21ea42p-2,
+        0x1.062b7ep-4, 0x1.4e9f24p+0, -0x1.d27a68p-3,
+        -0x1.2a8014p+0,
       ]),
     (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], values: [
-        0x1.3083180000000p-7, -0x1.60cd700000000p-1, -0x1.59181a0000000p-1,
-        -0x1.4a30960000000p+0, -0x1.ebac660000000p-1,
+        0x1.308318p-7, -0x1.60cd7p-1, -0x1.59181ap-1,
+        -0x1.4a3096p+0, -0x1.ebac66p-1,
       ]),
     (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [3, 4], values: [
-        0x1.3527120000000p+1, 0x1.46f6fe0000000p-2, -0x1.5951600000000p-2,
-        0x1.8917820000000p+1, -0x1.8695d40000000p-1, 0x1.0e62780000000p+1,
-        0x1.40696a0000000p+1, -0x1.ddb9800000000p-2, 0x1.581a6c0000000p+0,
-        0x1.f29a040000000p+0, 0x1.da39300000000p-3, 0x1.fc7ac40000000p-1,
+        0x1.352712p+1, 0x1.46f6fep-2, -0x1.59516p-2,
+        0x1.891782p+1, -0x1.8695d4p-1, 0x1.0e6278p+1,
+        0x1.40696ap+1, -0x1.ddb98p-2, 0x1.581a6cp+0,
+        0x1.f29a04p+0, 0x1.da393p-3, 0x1.fc7ac4p-1,
       ]),
     (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], values: [
-        0x1.a0ed760000000p-2, 0x1.1b5df80000000p-1, 0x1.73ec200000000p-3,
-        -0x1.181d940000000p-3, -0x1.03d1f00000000p+0, -0x1.391ca80000000p-1,
-        0x1.9cb62a0000000p-4,
+        0x1.a0ed76p-2, 0x1.1b5df8p-1, 0x1.73ec2p-3,
+        -0x1.181d94p-3, -0x1.03d1fp+0, -0x1.391ca8p-1,
+        0x1.9cb62ap-4,
       ]),
     (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], values: [
-        -0x1.17f7fe0000000p-1, 0x1.f81c000000000p-10, 0x1.f34f360000000p-13,
-        0x1.b001a80000000p-1, 0x1.7bdb980000000p-2,
+        -0x1.17f7fep-1, 0x1.f81cp-10, 0x1.f34f36p-13,
+        0x1.b001a8p-1, 0x1.7bdb98p-2,
       ]),
     (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [3, 4], values: [
-        -0x1.e338480000000p-2, -0x1.716bcc0000000p-1, 0x1.d72a8e0000000p+0,
-        0x1.62adfa0000000p+0, -0x1.57332a0000000p-1, -0x1.0999780000000p-1,
-        0x1.4615d40000000p-2, 0x1.8d5d9a0000000p+0, 0x1.2b3f4e0000000p+1,
-        -0x1.029ae00000000p-2, 0x1.58950c0000000p-1, 0x1.35c25a0000000p-1,
+        -0x1.e33848p-2, -0x1.716bccp-1, 0x1.d72a8ep+0,
+        0x1.62adfap+0, -0x1.57332ap-1, -0x1.099978p-1,
+        0x1.4615d4p-2, 0x1.8d5d9ap+0, 0x1.2b3f4ep+1,
+        -0x1.029aep-2, 0x1.58950cp-1, 0x1.35c25ap-1,
       ]),
     (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [7], values: [
-        0x1.12def20000000p+1, -0x1.af12e20000000p-5, 0x1.67e6380000000p-1,
-        -0x1.2688f80000000p-2, 0x1.c3783e0000000p+1, 0x1.f7b4840000000p+0,
-        -0x1.153b200000000p-1,
+        0x1.12def2p+1, -0x1.af12e2p-5, 0x1.67e638p-1,
+        -0x1.2688f8p-2, 0x1.c3783ep+1, 0x1.f7b484p+0,
+        -0x1.153b2p-1,
       ]),
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [5], values: [
-        0x1.1964ae0000000p-5, 0x1.aee7240000000p+0, 0x1.9d7be20000000p-4,
-        -0x1.416fb40000000p-2, 0x1.71cc160000000p+1,
+        0x1.1964aep-5, 0x1.aee724p+0, 0x1.9d7be2p-4,
+        -0x1.416fb4p-2, 0x1.71cc16p+1,
       ]),
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [3, 4], values: [
-        0x1.82ef280000000p+2, 0x1.2795cc0000000p+1, -0x1.9b34280000000p-1,
-        -0x1.771e920000000p-2, 0x1.8ac7f80000000p-1, -0x1.37d2e00000000p-1,
-        0x1.e79c8c0000000p-1, 0x1.4d10060000000p-1, -0x1.896f600000000p-1,
-        0x1.3abc480000000p-1, 0x1.55bf820000000p-5, 0x1.9201f60000000p-2,
+        0x1.82ef28p+2, 0x1.2795ccp+1, -0x1.9b3428p-1,
+        -0x1.771e92p-2, 0x1.8ac7f8p-1, -0x1.37d2ep-1,
+        0x1.e79c8cp-1, 0x1.4d1006p-1, -0x1.896f6p-1,
+        0x1.3abc48p-1, 0x1.55bf82p-5, 0x1.9201f6p-2,
       ]),
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], values: [
-        0x1.684e480000000p+0, 0x1.871d880000000p-1, 0x1.3dbe580000000p-2,
-        0x1.13349e0000000p-1, 0x1.1306e20000000p+0, 0x1.d4f2e00000000p-2,
-        0x1.0997520000000p+1,
+        0x1.684e48p+0, 0x1.871d88p-1, 0x1.3dbe58p-2,
+        0x1.13349ep-1, 0x1.1306e2p+0, 0x1.d4f2ep-2,
+        0x1.099752p+1,
       ]),
   ]
 
@@ -859,13 +859,13 @@ enum JAXVectors {
     (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [3, 4], values: [
         0x1.1a6e485559698p-3, -0x1.b4377e0f6ef1fp-2, 0x1.ac0979318431ap+1,
         0x1.2e25bfef34d71p-1, 0x1.d802787903883p-2, -0x1.20f932b10b551p-5,
-        0x1.0ac38f8c1d400p+1, 0x1.8fd6251fdccf2p-1, 0x1.dcd073b56c6a1p-2,
+        0x1.0ac38f8c1d4p+1, 0x1.8fd6251fdccf2p-1, 0x1.dcd073b56c6a1p-2,
         -0x1.01097e6b765acp-1, 0x1.d8fb5f235490dp+0, -0x1.09a89f7d6ab8cp+0,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [7], values: [
         0x1.1a6e485559698p-3, -0x1.b4377e0f6ef1fp-2, 0x1.ac0979318431ap+1,
         0x1.2e25bfef34d71p-1, 0x1.d802787903883p-2, -0x1.20f932b10b551p-5,
-        0x1.0ac38f8c1d400p+1,
+        0x1.0ac38f8c1d4p+1,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [5], values: [
         0x1.48f6eaaf61ceep-3, -0x1.6f529fdd24e87p+0, 0x1.2d9332776f2e1p-1,
@@ -874,7 +874,7 @@ enum JAXVectors {
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [3, 4], values: [
         0x1.48f6eaaf61ceep-3, -0x1.6f529fdd24e87p+0, 0x1.2d9332776f2e1p-1,
         0x1.27c29bdd6aeddp+0, 0x1.f7335130f98c7p-1, 0x1.a429ecb086fa4p-1,
-        0x1.a56c61d611397p-1, 0x1.4c551e2a0a7e7p-1, -0x1.7605fe81d31a0p-2,
+        0x1.a56c61d611397p-1, 0x1.4c551e2a0a7e7p-1, -0x1.7605fe81d31ap-2,
         -0x1.28cd7fa64110ap-2, -0x1.66592eb90d156p-2, -0x1.0cbac11bfa07cp+0,
       ]),
     (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [7], values: [
@@ -898,17 +898,17 @@ enum JAXVectors {
         0x1.35271a0685744p+1,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [5], values: [
-        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dce0p-5,
+        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dcep-5,
         -0x1.17f7f407dd1b7p-1, 0x1.12def2b111235p+1,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [3, 4], values: [
-        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dce0p-5,
+        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dcep-5,
         -0x1.17f7f407dd1b7p-1, 0x1.12def2b111235p+1, -0x1.72f949634c967p-1,
         -0x1.e338362012483p-2, -0x1.8c70e974f8292p-2, 0x1.e6f103a793123p-2,
         -0x1.b1ce59da1a2c8p-2, 0x1.830f85f4606fcp+1, -0x1.eb65c21434518p-1,
       ]),
     (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [7], values: [
-        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dce0p-5,
+        0x1.4916f898a028ap+1, 0x1.4ce1e171d7bdep-2, 0x1.0585b2de2dcep-5,
         -0x1.17f7f407dd1b7p-1, 0x1.12def2b111235p+1, -0x1.72f949634c967p-1,
         -0x1.e338362012483p-2,
       ]),
@@ -950,7 +950,7 @@ enum JAXVectors {
         0x1.2278d35994ebep+0, 0x1.d73a597da6e86p+0, 0x1.05d296319f036p+2,
         -0x1.d23d3f48a1fb7p-1, -0x1.399f5cda6346fp+0, 0x1.37bc26a46040cp-2,
         -0x1.216a1495a25e7p-1, 0x1.fba481690170ep-1, 0x1.5cac154080841p-1,
-        0x1.8eb797b72e130p+0, 0x1.e6f8ea55dc145p+0, 0x1.2ac4978fa4590p+1,
+        0x1.8eb797b72e13p+0, 0x1.e6f8ea55dc145p+0, 0x1.2ac4978fa459p+1,
       ]),
     (scheme: "original", key: (0x00000000, 0x0000002a), shape: [7], values: [
         0x1.4c551e2a0a7e7p-1, 0x1.9c928a76c4d65p+1, -0x1.1f8e1aa5ccc3fp+0,
@@ -963,13 +963,13 @@ enum JAXVectors {
       ]),
     (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [3, 4], values: [
         0x1.a2f5ca5028028p+0, 0x1.dfd44b7e5fcc7p-4, -0x1.34acd2c7e030bp-6,
-        -0x1.0f99aff583ac8p-2, 0x1.1bd159ee903f0p-1, -0x1.24b61819d4d29p-5,
-        -0x1.2ded03c87e549p-3, -0x1.1f6698d23a9e0p-2, -0x1.62c333a44c299p-5,
+        -0x1.0f99aff583ac8p-2, 0x1.1bd159ee903fp-1, -0x1.24b61819d4d29p-5,
+        -0x1.2ded03c87e549p-3, -0x1.1f6698d23a9ep-2, -0x1.62c333a44c299p-5,
         0x1.7afae51d21ea1p+0, 0x1.ead916dd57779p-1, 0x1.d312c8a6790eep+1,
       ]),
     (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [7], values: [
-        -0x1.b9e54026c2dd3p-2, 0x1.0818fe2c86e60p+1, -0x1.22dd12d70e482p-3,
-        0x1.6253a2a93ed0bp+0, 0x1.5bd046ff2cfb9p+1, -0x1.7ec88e6d70900p-1,
+        -0x1.b9e54026c2dd3p-2, 0x1.0818fe2c86e6p+1, -0x1.22dd12d70e482p-3,
+        0x1.6253a2a93ed0bp+0, 0x1.5bd046ff2cfb9p+1, -0x1.7ec88e6d709p-1,
         -0x1.bb999f06f1693p-3,
       ]),
     (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [5], values: [
@@ -992,73 +992,73 @@ enum JAXVectors {
         -0x1.7c0bc75529222p-1, 0x1.5f7f3314cfea5p-3,
       ]),
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [3, 4], values: [
-        0x1.48c283fd199b2p-2, -0x1.40e047a7714b5p-2, 0x1.16ce752298d40p-1,
+        0x1.48c283fd199b2p-2, -0x1.40e047a7714b5p-2, 0x1.16ce752298d4p-1,
         -0x1.af4682f13eb47p-3, -0x1.f684580836242p-2, -0x1.2b98fe3f228a9p-1,
         -0x1.be214c2f0f85ap-1, 0x1.1fe46fb979065p-1, 0x1.16292ca9cd932p+0,
         -0x1.3365256bedc92p+0, 0x1.69da80dad8fc4p+2, 0x1.d997dbf6eb6cdp-5,
       ]),
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), shape: [7], values: [
         -0x1.5ab5ca8ddf80cp-2, 0x1.a7cd315ead4f7p-3, 0x1.f8a6a272bd967p-1,
-        -0x1.d93d3670957c0p-2, 0x1.26ee987af8841p-1, 0x1.0c16c4b3abaa0p-2,
+        -0x1.d93d3670957cp-2, 0x1.26ee987af8841p-1, 0x1.0c16c4b3abaap-2,
         -0x1.21e2dc534ef26p-3,
       ]),
   ]
 
   // jax.random.categorical(key, float32 logits, shape=shape); shape [] means shape=None (a scalar)
   static let categorical: [(scheme: String, key: (UInt32, UInt32), logits: [Float], shape: [Int], values: [Int])] = [
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [1]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [1]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [1, 4, 2, 0, 3, 4]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [1, 3, 2, 3, 3, 3]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [4, 2, 3, 3, 3, 4]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [1, 3, 2, 3, 3, 3]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [2, 0, 4, 4, 0, 4]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [1, 3, 0, 0, 1, 1]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [2, 3, 2, 0, 2, 2]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [0, 2, 2, 2, 2, 2]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [2, 0, 0, 0, 2, 2]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [0, 2, 2, 2, 2, 2]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [2, 3, 3, 0, 0, 3]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [2, 2, 2, 2, 3, 0]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [2]),
-    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [2, 0, 0, 0, 2, 2]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [2, 2, 2, 2, 2, 0]),
-    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 0, 2]),
-    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 2, 0]),
-    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 0, 0, 2, 2]),
-    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [2, 0, 0, 0, 0, 0]),
-    (scheme: "original", key: (0x00000000, 0x00000000), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [3]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [1]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [], values: [3]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [1, 1, 1, 0, 2, 1]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [4, 0, 4, 0, 0, 1]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [6], values: [0, 2, 4, 0, 3, 0]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [4, 0, 4, 0, 0, 1]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [1, 1, 4, 4, 2, 0]),
-    (scheme: "original", key: (0x00000000, 0x00000000), logits: [-0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0, -0x1.9c04200000000p+0], shape: [2, 3], values: [3, 2, 2, 2, 2, 2]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [2]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [2]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [], values: [0]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [2, 2, 2, 2, 0, 2]),
-    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [0, 2, 2, 2, 2, 3]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [6], values: [0, 2, 3, 3, 2, 3]),
-    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [0, 2, 2, 2, 2, 3]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [2, 2, 2, 2, 2, 2]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x1.0000000000000p-1, -0x1.0000000000000p+0, 0x1.0000000000000p+1, 0x1.99999a0000000p-4], shape: [2, 3], values: [0, 2, 0, 0, 2, 3]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [0]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [2]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [], values: [2]),
-    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 2, 2]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [0, 0, 0, 0, 2, 0]),
-    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 2, 2]),
-    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [0, 0, 0, 0, 2, 0]),
-    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 0, 2]),
-    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0000000000000p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 2, 2]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [1]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [1]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [1, 4, 2, 0, 3, 4]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [1, 3, 2, 3, 3, 3]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [4, 2, 3, 3, 3, 4]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [1, 3, 2, 3, 3, 3]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [2, 0, 4, 4, 0, 4]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [1, 3, 0, 0, 1, 1]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [2, 3, 2, 0, 2, 2]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [0, 2, 2, 2, 2, 2]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [2, 0, 0, 0, 2, 2]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [0, 2, 2, 2, 2, 2]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [2, 3, 3, 0, 0, 3]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [2, 2, 2, 2, 3, 0]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [2]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [2, 0, 0, 0, 2, 2]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [2, 2, 2, 2, 2, 0]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 0, 2]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 2, 0]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 0, 0, 2, 2]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 0, 0, 0, 0, 0]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [3]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [1]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [], values: [3]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [1, 1, 1, 0, 2, 1]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [4, 0, 4, 0, 0, 1]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [6], values: [0, 2, 4, 0, 3, 0]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [4, 0, 4, 0, 0, 1]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [1, 1, 4, 4, 2, 0]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], shape: [2, 3], values: [3, 2, 2, 2, 2, 2]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [2]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [2]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [], values: [0]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [2, 2, 2, 2, 0, 2]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [0, 2, 2, 2, 2, 3]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [6], values: [0, 2, 3, 3, 2, 3]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [0, 2, 2, 2, 2, 3]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [2, 2, 2, 2, 2, 2]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4], shape: [2, 3], values: [0, 2, 0, 0, 2, 3]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [0]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [2]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [], values: [2]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 2, 2]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [0, 0, 0, 0, 2, 0]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [6], values: [0, 2, 2, 2, 2, 2]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [0, 0, 0, 0, 2, 0]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 0, 2]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 2, 2]),
   ]
 }
