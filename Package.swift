@@ -55,7 +55,7 @@ let package = Package(
       dependencies: ["GumbelTensor", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelDistributionsTests",
-      dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelNN", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelNN", "GumbelKit", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
       exclude: ["make_oracle_vectors.py"]),
     .testTarget(
       name: "GumbelCLITests",
