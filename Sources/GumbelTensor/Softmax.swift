@@ -73,22 +73,13 @@ extension Tensor {
   {
     let y = softmax(temperature: temperature)
     return (y, { [self] v in
-      let v = v.unbroadcast(to: y.shape)
-      let columns = columnCount
-      var dx = [Scalar](repeating: 0, count: scalarCount)
-      var dTemperature: Scalar = 0
-      for r in 0..<rowCount {
-        let range = (r * columns)..<((r + 1) * columns)
-        let m = scalars[range].max() ?? 0
+      let v = v.unbroadcast(to: y.shape).scalars
+      // dz_i = y_i (v_i - <v, y>) for each row.
+      return temperedPullback(temperature: temperature) { range, dz in
         var dot: Scalar = 0
-        for i in range { dot += v.scalars[i] * y.scalars[i] }
-        for i in range where y.scalars[i] != 0 {
-          let dz = y.scalars[i] * (v.scalars[i] - dot)
-          dx[i] = dz / temperature
-          dTemperature -= dz * ((scalars[i] - m) / temperature) / temperature
-        }
+        for i in range { dot += v[i] * y.scalars[i] }
+        for i in range { dz[i] = y.scalars[i] * (v[i] - dot) }
       }
-      return (Tensor(shape: shape, scalars: dx), dTemperature)
     })
   }
 
@@ -99,24 +90,37 @@ extension Tensor {
   {
     let value = logSoftmax(temperature: temperature)
     return (value, { [self] v in
-      let v = v.unbroadcast(to: value.shape)
-      let columns = columnCount
-      var dx = [Scalar](repeating: 0, count: scalarCount)
-      var dTemperature: Scalar = 0
-      for r in 0..<rowCount {
-        let range = (r * columns)..<((r + 1) * columns)
-        let m = scalars[range].max() ?? 0
+      let v = v.unbroadcast(to: value.shape).scalars
+      // dz_i = v_i - softmax_i * sum(v) for each row.
+      return temperedPullback(temperature: temperature) { range, dz in
         var total: Scalar = 0
-        for i in range { total += v.scalars[i] }
-        for i in range {
-          let dz = v.scalars[i] - Scalar.exp(value.scalars[i]) * total
-          dx[i] = dz / temperature
-          if scalars[i] != -.infinity {
-            dTemperature -= dz * ((scalars[i] - m) / temperature) / temperature
-          }
-        }
+        for i in range { total += v[i] }
+        for i in range { dz[i] = v[i] - Scalar.exp(value.scalars[i]) * total }
       }
-      return (Tensor(shape: shape, scalars: dx), dTemperature)
     })
+  }
+
+  /// The gradients with respect to `x` and the temperature of a function of
+  /// `z = (x - max x) / temperature`, given `rowGradient`, which fills `dz` for one row's range:
+  /// `dx = dz / temperature` and `dtemperature = -sum_i dz_i z_i / temperature`. Elements with
+  /// `dz_i = 0` or an infinite `z_i` (a logit of `-infinity`, whose value does not depend on the
+  /// temperature) add nothing to the temperature gradient, so `0 * infinity` never becomes NaN.
+  @inlinable
+  func temperedPullback(
+    temperature: Scalar, rowGradient: (Range<Int>, inout [Scalar]) -> Void
+  ) -> (Tensor, Scalar) {
+    let columns = columnCount
+    var dz = [Scalar](repeating: 0, count: scalarCount)
+    var dTemperature: Scalar = 0
+    for r in 0..<rowCount {
+      let range = (r * columns)..<((r + 1) * columns)
+      rowGradient(range, &dz)
+      let m = scalars[range].max() ?? 0
+      for i in range where dz[i] != 0 {
+        let z = (scalars[i] - m) / temperature
+        if z.isFinite { dTemperature -= dz[i] * z / temperature }
+      }
+    }
+    return (Tensor(shape: shape, scalars: dz.map { $0 / temperature }), dTemperature)
   }
 }
