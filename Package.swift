@@ -26,6 +26,10 @@ let package = Package(
     .target(
       name: "GumbelDistributions",
       dependencies: ["GumbelRandom", "GumbelTensor"]),
+    // Gradient estimators for discrete variables.
+    .target(
+      name: "GumbelEstimators",
+      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions"]),
     // Haiku-style layers.
     .target(
       name: "GumbelNN",
@@ -33,7 +37,7 @@ let package = Package(
     // Umbrella module: re-exports the above.
     .target(
       name: "GumbelKit",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelNN"]),
+      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN"]),
     // The command-line tool.
     .executableTarget(
       name: "gumbel",

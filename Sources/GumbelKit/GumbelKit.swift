@@ -1,5 +1,6 @@
 // The umbrella module: `import GumbelKit` brings in the whole library.
 @_exported import GumbelDistributions
+@_exported import GumbelEstimators
 @_exported import GumbelNN
 @_exported import GumbelRandom
 @_exported import GumbelTensor
