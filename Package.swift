@@ -30,14 +30,20 @@ let package = Package(
     .target(
       name: "GumbelEstimators",
       dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions"]),
-    // Haiku-style layers.
+    // Haiku-style layers, optimisers, and the categorical VAE.
     .target(
       name: "GumbelNN",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions"]),
+      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
+    // Data sets: MNIST CSV and IDX readers, and a gzip (DEFLATE) decoder in Swift.
+    .target(name: "GumbelData"),
+    // SVG figures of the distributions: a small renderer and the notebook's plots.
+    .target(
+      name: "GumbelPlot",
+      dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor"]),
     // Umbrella module: re-exports the above.
     .target(
       name: "GumbelKit",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN"]),
+      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN", "GumbelData", "GumbelPlot"]),
     // The command-line tool.
     .executableTarget(
       name: "gumbel",
@@ -62,7 +68,21 @@ let package = Package(
       dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelNN", "GumbelKit", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
       exclude: ["make_oracle_vectors.py"]),
     .testTarget(
+      name: "GumbelNNTests",
+      dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport"]),
+    .testTarget(
+      name: "GumbelDataTests",
+      dependencies: ["GumbelData"]),
+    .testTarget(
+      name: "GumbelEstimatorsTests",
+      dependencies: ["GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport"],
+      exclude: ["make_estimator_means.py"]),
+    .testTarget(
       name: "GumbelCLITests",
       dependencies: ["gumbel"]),
+    .testTarget(
+      name: "GumbelPlotTests",
+      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelRandom", "gumbel"],
+      exclude: ["Snapshots"]),
   ]
 )

@@ -28,14 +28,15 @@ public protocol GradientEstimator<Scalar> {
   func sample(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar>
 
   /// The per-row objective whose gradient is this estimator's estimate, given the per-row
-  /// `loss = f(sample)`.
-  @differentiable(reverse, wrt: (logits, loss))
+  /// `loss = f(sample)`. Its derivative with respect to `sample` itself is zero: the sample's
+  /// own gradient reaches the logits through `loss`.
+  @differentiable(reverse, wrt: (logits, sample, loss))
   func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar>
 }
 
 extension GradientEstimator {
   /// The loss itself: the gradient flows through the sample.
-  @differentiable(reverse, wrt: (logits, loss))
+  @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
     loss
   }

@@ -1,0 +1,75 @@
+import _Differentiation
+import GumbelDistributions
+import GumbelRandom
+import GumbelTensor
+
+/// The score-function (REINFORCE) estimator: unbiased, with high variance.
+///
+///     grad = (f(D) - b) * d/d logits log p(D),   D ~ Categorical(softmax(logits))
+///
+/// The sample `D` is one-hot and carries no gradient; ``surrogateLoss(logits:sample:loss:)``
+/// returns `f(D) + stop_gradient(f(D) - b) * log p(D)`, whose gradient is the estimate (and
+/// whose value is `f(D)`). The baseline `b` reduces the variance without adding bias, as long
+/// as it does not depend on the row's own sample:
+/// - ``Baseline/none``: `b = 0`;
+/// - ``Baseline/movingAverage(decay:)``: `b_i = decay * b_(i-1) + (1 - decay) * f_(i-1)`, carried
+///   across rows and across calls by ``observe(losses:)``;
+/// - ``Baseline/leaveOneOut``: `b_i = mean_(j != i) f_j` over the other rows of the batch
+///   (Kool, van Hoof & Welling, "Buy 4 REINFORCE Samples, Get a Baseline for Free!", 2019).
+///
+/// Reference: R. J. Williams, "Simple statistical gradient-following algorithms for
+/// connectionist reinforcement learning", Machine Learning 8, 1992.
+public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
+  /// How the baseline is chosen.
+  public enum Baseline: Equatable, Sendable {
+    case none
+    case movingAverage(decay: Scalar)
+    case leaveOneOut
+  }
+
+  public var baseline: Baseline
+  /// The moving average carried to the next row (used by ``Baseline/movingAverage(decay:)``).
+  public private(set) var movingAverage: Scalar = 0
+
+  public init(baseline: Baseline = .none) {
+    self.baseline = baseline
+  }
+
+  @differentiable(reverse, wrt: logits)
+  public func sample(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar> {
+    OneHotSampling.gumbelMax(logits: withoutDerivative(at: logits), key: key)
+  }
+
+  @differentiable(reverse, wrt: (logits, sample, loss))
+  public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
+    let advantage = Self.advantages(losses: withoutDerivative(at: loss), baseline: baseline, movingAverage: movingAverage)
+    let logProbability = logits.logSoftmax().picking(columns: withoutDerivative(at: sample).argmax())
+    return loss + advantage * logProbability
+  }
+
+  /// Advances the moving-average baseline past `losses` (one per row, in order).
+  public mutating func observe(losses: Tensor<Scalar>) {
+    guard case .movingAverage(let decay) = baseline else { return }
+    for loss in losses.scalars { movingAverage = decay * movingAverage + (1 - decay) * loss }
+  }
+
+  /// `f_i - b_i` for each row.
+  static func advantages(losses: Tensor<Scalar>, baseline: Baseline, movingAverage: Scalar) -> Tensor<Scalar> {
+    let f = losses.scalars
+    switch baseline {
+    case .none:
+      return losses
+    case .leaveOneOut:
+      guard f.count > 1 else { return losses }
+      let total = f.reduce(0, +)
+      let others = Scalar(f.count - 1)
+      return Tensor(shape: losses.shape, scalars: f.map { $0 - (total - $0) / others })
+    case .movingAverage(let decay):
+      var b = movingAverage
+      return Tensor(shape: losses.shape, scalars: f.map { loss in
+        defer { b = decay * b + (1 - decay) * loss }
+        return loss - b
+      })
+    }
+  }
+}
