@@ -92,6 +92,11 @@ public enum EstimatorLab {
     _ problem: Problem, method: Method, temperature: Double, samples: Int, key: PRNGKey,
     conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none
   ) throws(DistributionError) -> Statistics {
+    if method == .exact {
+      let exact = problem.exactGradient
+      let zeros = [Double](repeating: 0, count: exact.count)
+      return Statistics(method: .exact, mean: exact, variance: zeros, exact: exact, bias: 0, meanSquaredError: 0)
+    }
     let rows = try estimates(of: problem, method: method, temperature: temperature, samples: samples, key: key,
                              conditionalSamples: conditionalSamples, baseline: baseline)
     let exact = problem.exactGradient

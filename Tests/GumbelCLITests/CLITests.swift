@@ -96,7 +96,28 @@ import Testing
     #expect(abs(logProb) < 1e-12)
   }
 
+  @Test func estimateReportsBiasAndVarianceAgainstTheExactGradient() throws {
+    let object = try Self.json(Self.gumbel("estimate", "--estimator", "reinforce", "--probs", "0.2,0.3,0.5",
+                                           "--samples", "4000", "--seed", "2", "--format", "json"))
+    #expect(object["estimator"] as? String == "reinforce")
+    let mean = Self.doubles(object["mean"]), exact = Self.doubles(object["exact"]), variance = Self.doubles(object["variance"])
+    #expect(mean.count == 3 && exact.count == 3 && variance.count == 3)
+    // REINFORCE is unbiased: within 4.5 standard errors of the exact gradient.
+    for k in 0..<3 { #expect(abs(mean[k] - exact[k]) <= 4.5 * (variance[k] / 4000).squareRoot()) }
+    let all = try Self.json(Self.gumbel("estimate", "--probs", "0.5,0.5", "--temperature", "0.5", "--samples", "50", "--format", "json"))
+    let rows = try #require(all["estimators"] as? [[String: Any]])
+    #expect(rows.map { $0["estimator"] as? String } == ["exact", "reinforce", "st", "gs", "st-gs", "gumbel-rao", "reinmax"])
+    #expect(rows.last?["error"] != nil, "reinmax refuses temperatures below 1")
+    let table = try Self.gumbel("estimate", "--logits", "0,1,2", "--samples", "100")
+    #expect(table.status == 0 && table.stdout.contains("gumbel-rao"))
+  }
+
   @Test(arguments: [
+    ["estimate", "--estimator", "frobnicate", "--logits", "0,1"],
+    ["estimate", "--estimator", "reinmax", "--logits", "0,1", "--temperature", "0.5"],
+    ["estimate", "--logits", "0,1", "--values", "1,2,3"],
+    ["estimate", "--logits", "0,1", "--samples", "0"],
+    ["estimate", "--logits", "0,1", "--estimator", "gumbel-rao", "--rao-samples", "0"],
     ["sample", "--probs", "-0.5,1.5", "--temperature", "1"],
     ["sample", "--probs", "0.3,0.3", "--temperature", "1"],
     ["sample", "--logits", "1,2", "--temperature", "0"],

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import GumbelKit
+
+/// `gumbel estimate`: the bias and variance of gradient estimators on one objective.
+struct Estimate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure gradient estimators of d/dlogits E[(V . z - T)^2] against the exact gradient.")
+
+  @Option(help: "exact, \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
+  var estimator: String = "all"
+  @OptionGroup var categories: CategoryOptions
+  @Option(parsing: .unconditional, help: "The values V (default 0,1,...,K-1).")
+  var values: NumberList<Double>?
+  @Option(parsing: .unconditional, help: "The target T.")
+  var target: Double = 0
+  @Option(parsing: .unconditional, help: "The temperature of the relaxed estimators.")
+  var temperature: Double = 1
+  @Option(help: "How many independent single-sample estimates.")
+  var samples: Int = 1000
+  @Option(help: "Integer seed of the key.")
+  var seed: Int64 = 0
+  @Option(help: "Conditional draws of gumbel-rao.")
+  var raoSamples: Int = 10
+  @Option(help: "REINFORCE baseline: none, moving-average or leave-one-out.")
+  var baseline: BaselineName = .none
+  @Option(help: "text or json.")
+  var format: OutputFormat = .text
+
+  enum BaselineName: String, ExpressibleByArgument, CaseIterable {
+    case none, movingAverage = "moving-average", leaveOneOut = "leave-one-out"
+    var baseline: ReinforceEstimator<Double>.Baseline {
+      switch self {
+      case .none: .none
+      case .movingAverage: .movingAverage(decay: 0.9)
+      case .leaveOneOut: .leaveOneOut
+      }
+    }
+  }
+
+  func run() throws {
+    let methods: [EstimatorLab.Method]
+    if estimator == "all" {
+      methods = EstimatorLab.Method.all
+    } else if let method = EstimatorLab.Method(name: estimator) {
+      methods = [method]
+    } else {
+      throw CLIError("unknown estimator '\(estimator)': choose exact, \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+    }
+    guard samples >= 1, samples <= 10_000_000 else { throw CLIError("--samples must be between 1 and 10000000, not \(samples)") }
+    let problem = try EstimatorLab.Problem(logits: try categories.checkedLogits(as: Double.self), values: values?.values, target: target)
+    guard samples * problem.logits.count * max(raoSamples, 1) <= 1 << 26 else {
+      throw CLIError("--samples x categories x --rao-samples exceeds \(1 << 26)")
+    }
+    try DistributionLimits.validate(temperature: temperature)
+
+    var results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)] = []
+    for method in methods {
+      do {
+        let statistics = try EstimatorLab.measure(problem, method: method, temperature: temperature, samples: samples,
+                                                  key: PRNGKey(seed: seed), conditionalSamples: raoSamples, baseline: baseline.baseline)
+        results.append((method, .success(statistics)))
+      } catch {
+        // With one estimator the error is the answer; in a table it is a row.
+        if methods.count == 1 { throw error }
+        results.append((method, .failure(error)))
+      }
+    }
+    print(format == .json ? json(results) : table(results))
+  }
+
+  func json(_ results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)]) -> String {
+    let objects = results.map { method, result in
+      switch result {
+      case .success(let s):
+        return JSONText.object([
+          "estimator": JSONText.string(method.name), "mean": JSONText.array(s.mean), "variance": JSONText.array(s.variance),
+          "exact": JSONText.array(s.exact), "bias": JSONText.number(s.bias), "mse": JSONText.number(s.meanSquaredError),
+        ])
+      case .failure(let error):
+        return JSONText.object(["estimator": JSONText.string(method.name), "error": JSONText.string(error.description)])
+      }
+    }
+    return objects.count == 1 ? objects[0] : JSONText.object(["estimators": JSONText.array(objects)])
+  }
+
+  func table(_ results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)]) -> String {
+    func cell(_ x: Double) -> String { x.formatted(digits: 5) }
+    var lines = [
+      "f(z) = (V . z - T)^2, temperature \(temperature), \(samples) estimates each (seed \(seed))",
+      "estimator    bias        mse         total variance  mean gradient",
+    ]
+    for (method, result) in results {
+      let name = method.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+      switch result {
+      case .success(let s):
+        lines.append("\(name) \(cell(s.bias).padded(11)) \(cell(s.meanSquaredError).padded(11)) \(cell(s.variance.reduce(0, +)).padded(15)) [\(s.mean.map(cell).joined(separator: ", "))]")
+      case .failure(let error):
+        lines.append("\(name) (\(error.description))")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+extension Double {
+  /// This number with `digits` significant digits.
+  func formatted(digits: Int) -> String { String(format: "%.\(digits)g", self) }
+}
+
+extension String {
+  func padded(_ width: Int) -> String { padding(toLength: Swift.max(width, count), withPad: " ", startingAt: 0) }
+}
