@@ -14,6 +14,8 @@ public enum RandomError: Error, Equatable, Sendable, CustomStringConvertible {
   case allLogitsMasked(row: Int)
   /// The sample shape does not end with the batch shape of the logits.
   case shapeMismatch(sampleShape: [Int], batchShape: [Int])
+  /// More draws without replacement than categories that can be drawn.
+  case tooFewCategories(requested: Int, available: Int)
 
   public var description: String {
     switch self {
@@ -31,6 +33,8 @@ public enum RandomError: Error, Equatable, Sendable, CustomStringConvertible {
       return "every logit of row \(row) is -inf: no category can be drawn"
     case .shapeMismatch(let sampleShape, let batchShape):
       return "sample shape \(sampleShape) must end with the logits' batch shape \(batchShape)"
+    case .tooFewCategories(let requested, let available):
+      return "cannot draw \(requested) categories without replacement from \(available) that are not masked"
     }
   }
 }

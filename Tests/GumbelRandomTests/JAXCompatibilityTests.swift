@@ -68,3 +68,21 @@ import Testing
     }
   }
 }
+
+extension JAXCompatibilityTests {
+  @Test func topKWithoutReplacement() throws {
+    for v in JAXVectors.topK {
+      let batch = Array(v.logitsShape.dropLast())
+      let ours = try Self.key(v.key, v.scheme).categorical(logits: v.logits, logitsShape: v.logitsShape, shape: [v.count] + batch, replace: false)
+      #expect(ours == v.values, "\(v.scheme) \(v.key) \(v.logits) k=\(v.count)")
+    }
+  }
+
+  @Test func logistic() throws {
+    for v in JAXVectors.logistic32 {
+      let ours = try Self.key(v.key, v.scheme).logistic(shape: v.shape, as: Float.self)
+      #expect(ours.count == v.values.count)
+      for (a, b) in zip(ours, v.values) { #expect(Self.ulps(a, b) <= 2, "\(v.scheme) \(v.key) \(a) vs \(b)") }
+    }
+  }
+}

@@ -1061,4 +1061,60 @@ enum JAXVectors {
     (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 0, 2]),
     (scheme: "original", key: (0x00000000, 0x0000002a), logits: [0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity], shape: [2, 3], values: [2, 2, 2, 2, 2, 2]),
   ]
+
+  // jax.random.categorical(key, logits, shape=(count, *batch), replace=False): Gumbel top-k
+  static let topK: [(scheme: String, key: (UInt32, UInt32), logits: [Float], logitsShape: [Int], count: Int, values: [Int])] = [
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4, 0x0.0p+0], logitsShape: [5], count: 3, values: [0, 1, 2]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4, 0x0.0p+0], logitsShape: [5], count: 3, values: [2, 1, 4]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], logitsShape: [5], count: 5, values: [1, 2, 3, 0, 4]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], logitsShape: [5], count: 5, values: [2, 3, 0, 1, 4]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), logits: [
+        0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity, 0x1.0p+1,
+        0x1.0p-1,
+      ], logitsShape: [6], count: 4, values: [4, 2, 5, 0]),
+    (scheme: "partitionable", key: (0x799c1f05, 0x308c4e4b), logits: [
+        0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity, 0x1.0p+1,
+        0x1.0p-1,
+      ], logitsShape: [6], count: 4, values: [4, 2, 5, 0]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), logits: [
+        0x1.99999ap-4, 0x1.99999ap-3, 0x1.333334p-2, -0x1.99999ap-2, 0x1.8p+0,
+        0x1.333334p-1, 0x1.666666p-1, 0x1.99999ap-1,
+      ], logitsShape: [2, 4], count: 2, values: [2, 1, 3, 0]),
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), logits: [
+        0x1.99999ap-4, 0x1.99999ap-3, 0x1.333334p-2, -0x1.99999ap-2, 0x1.8p+0,
+        0x1.333334p-1, 0x1.666666p-1, 0x1.99999ap-1,
+      ], logitsShape: [2, 4], count: 2, values: [1, 0, 0, 3]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4, 0x0.0p+0], logitsShape: [5], count: 3, values: [3, 2, 0]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [0x1.0p-1, -0x1.0p+0, 0x1.0p+1, 0x1.99999ap-4, 0x0.0p+0], logitsShape: [5], count: 3, values: [2, 0, 4]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], logitsShape: [5], count: 5, values: [1, 0, 3, 2, 4]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [-0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0, -0x1.9c042p+0], logitsShape: [5], count: 5, values: [3, 4, 1, 2, 0]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), logits: [
+        0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity, 0x1.0p+1,
+        0x1.0p-1,
+      ], logitsShape: [6], count: 4, values: [2, 4, 5, 0]),
+    (scheme: "original", key: (0x799c1f05, 0x308c4e4b), logits: [
+        0x0.0p+0, -Float.infinity, 0x1.0p+0, -Float.infinity, 0x1.0p+1,
+        0x1.0p-1,
+      ], logitsShape: [6], count: 4, values: [4, 2, 5, 0]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), logits: [
+        0x1.99999ap-4, 0x1.99999ap-3, 0x1.333334p-2, -0x1.99999ap-2, 0x1.8p+0,
+        0x1.333334p-1, 0x1.666666p-1, 0x1.99999ap-1,
+      ], logitsShape: [2, 4], count: 2, values: [0, 0, 2, 1]),
+    (scheme: "original", key: (0x00000000, 0x00000000), logits: [
+        0x1.99999ap-4, 0x1.99999ap-3, 0x1.333334p-2, -0x1.99999ap-2, 0x1.8p+0,
+        0x1.333334p-1, 0x1.666666p-1, 0x1.99999ap-1,
+      ], logitsShape: [2, 4], count: 2, values: [3, 1, 0, 3]),
+  ]
+
+  // jax.random.logistic(key, shape, float32)
+  static let logistic32: [(scheme: String, key: (UInt32, UInt32), shape: [Int], values: [Float])] = [
+    (scheme: "partitionable", key: (0x00000000, 0x00000000), shape: [5], values: [0x1.72bc72p+1, 0x1.e92fdp+1, -0x1.654b2ep-1, -0x1.01013p-3, 0x1.20269p-2]),
+    (scheme: "partitionable", key: (0xffffffff, 0xffffffff), shape: [5], values: [-0x1.6002eep+1, 0x1.d11242p+0, -0x1.cc5978p-3, -0x1.3b3df4p-1, 0x1.3ca50cp-2]),
+    (scheme: "partitionable", key: (0x00000000, 0x0000002a), shape: [2, 3], values: [-0x1.72072p-5, 0x1.817438p-1, 0x1.e51f54p-2, 0x1.f658e8p-3, -0x1.95a3e8p-3, 0x1.6339fcp-2]),
+    (scheme: "partitionable", key: (0x12345678, 0x9abcdef0), shape: [2, 3], values: [-0x1.aa72a6p-1, -0x1.c6ad76p+0, 0x1.4d465p+0, 0x1.81085p-3, -0x1.0fb998p+1, 0x1.30ff4ap+0]),
+    (scheme: "original", key: (0x00000000, 0x00000000), shape: [5], values: [0x1.33715p-2, -0x1.19b122p+1, -0x1.bc76f8p-2, 0x1.112bcep+1, 0x1.90914cp-2]),
+    (scheme: "original", key: (0xffffffff, 0xffffffff), shape: [5], values: [-0x1.0da556p-1, -0x1.d85c98p+0, -0x1.cf8472p+0, -0x1.cd790cp+1, -0x1.44a564p+1]),
+    (scheme: "original", key: (0x00000000, 0x0000002a), shape: [2, 3], values: [0x1.fcc6b8p-1, 0x1.e4d34cp+0, 0x1.ebe434p+0, -0x1.55fd52p+0, -0x1.78db5p+0, 0x1.9cd73p-3]),
+    (scheme: "original", key: (0x12345678, 0x9abcdef0), shape: [2, 3], values: [-0x1.88382ap+0, -0x1.1399f2p-1, -0x1.a4e87p-3, 0x1.3df6a8p-1, 0x1.9349p-8, 0x1.389228p+0]),
+  ]
 }

@@ -258,6 +258,41 @@ def make_categorical():
     return rows
 
 
+def make_top_k():
+    rows = []
+    cases = [
+        ([0.5, -1.0, 2.0, 0.1, 0.0], None, 3),
+        ([math.log(0.2)] * 5, None, 5),
+        ([0.0, -math.inf, 1.0, -math.inf, 2.0, 0.5], None, 4),
+        ([0.1, 0.2, 0.3, -0.4, 1.5, 0.6, 0.7, 0.8], [2, 4], 2),
+    ]
+    for scheme in SCHEMES:
+        with config(scheme):
+            for i, (logits, logits_shape, k) in enumerate(cases):
+                lg = jnp.array(logits, dtype=jnp.float32)
+                if logits_shape:
+                    lg = lg.reshape(logits_shape)
+                batch = list(lg.shape[:-1])
+                for key in (KEYS[i % len(KEYS)], KEYS[(i + 2) % len(KEYS)]):
+                    v = np.asarray(jax.random.categorical(raw_key(key), lg, shape=tuple([k] + batch), replace=False))
+                    rows.append('(scheme: "%s", key: %s, logits: %s, logitsShape: %s, count: %d, values: %s)' % (
+                        scheme, key_lit(key), array_lit([f32(np.float32(x)) for x in logits], per_line=5),
+                        shape_lit(list(lg.shape)), k, "[" + ", ".join(str(int(x)) for x in v.reshape(-1)) + "]"))
+    return rows
+
+
+def make_logistic():
+    rows = []
+    for scheme in SCHEMES:
+        with config(scheme):
+            for i, shape in enumerate([(5,), (2, 3)]):
+                for key in (KEYS[i % len(KEYS)], KEYS[(i + 2) % len(KEYS)]):
+                    v = np.asarray(jax.random.logistic(raw_key(key), shape, jnp.float32))
+                    rows.append('(scheme: "%s", key: %s, shape: %s, values: %s)' % (
+                        scheme, key_lit(key), shape_lit(shape), array_lit([f32(x) for x in v.reshape(-1)])))
+    return rows
+
+
 def main():
     version = jax.__version__
     seeds, raised = make_seeds(x64=False)
@@ -319,6 +354,13 @@ def main():
         table("categorical", "(scheme: String, key: %s, logits: [Float], shape: [Int], values: [Int])" % K,
               make_categorical(),
               "jax.random.categorical(key, float32 logits, shape=shape); shape [] means shape=None (a scalar)"),
+        "",
+        table("topK", "(scheme: String, key: %s, logits: [Float], logitsShape: [Int], count: Int, values: [Int])" % K,
+              make_top_k(),
+              "jax.random.categorical(key, logits, shape=(count, *batch), replace=False): Gumbel top-k"),
+        "",
+        table("logistic32", "(scheme: String, key: %s, shape: [Int], values: [Float])" % K, make_logistic(),
+              "jax.random.logistic(key, shape, float32)"),
         "}",
         "",
     ]
