@@ -11,9 +11,10 @@ extension Tensor {
     preconditionFailure("shapes \(lhs) and \(rhs) do not broadcast: one must end with the other")
   }
 
-  /// Applies `op` element by element, repeating the smaller operand.
+  /// Applies `op` element by element, repeating the smaller operand (not differentiable: a
+  /// building block for operations that register their own derivatives).
   @inlinable
-  static func broadcasting(
+  public static func broadcasting(
     _ lhs: Tensor, _ rhs: Tensor, _ op: (Scalar, Scalar) -> Scalar
   ) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape)

@@ -543,4 +543,13 @@ enum OracleVectors {
         0x1.3333333333333p-3, 0x1.0p-2,
       ], logProb: -0x1.027f98ba9bcp+3),
   ]
+
+  // PyTorch float64 torch.distributions.RelaxedBernoulli(temperature, logits=logits).log_prob(value),
+  // element-wise; values are its rsample draws, clipped to [1e-6, 1 - 1e-6].
+  static let relaxedBernoulli: [(logits: [Double], temperature: Double, value: [Double], logProb: [Double])] = [
+    (logits: [-0x1.bf665c4268e98p-7, 0x1.0bd00bfb611b7p+1, 0x1.7bb17a410d77bp+0, 0x1.72aa6e8c39545p+0], temperature: 0x1.999999999999ap-4, value: [0x1.18b1b891edf02p-14, 0x1.fffe23ff9b46bp-1, 0x1.ffffde7210be9p-1, 0x1.ffffde7210be9p-1], logProb: [0x1.6d39694565188p+2, 0x1.cfb0acf2dae19p+2, 0x1.43f83a58835a6p+3, 0x1.44045a43c158ep+3]),
+    (logits: [0x1.9e681e5ac322dp+1, -0x1.349f755c17ad2p+1, -0x1.41004eb8a4811p+0, -0x1.5216fbf6dfd4cp+1], temperature: 0x1.0p-1, value: [0x1.fffe93484f4ffp-1, 0x1.71cb50a23b3c5p-3, 0x1.cb75a1c26ee7bp-7, 0x1.0cf128019947ap-7], logProb: [0x1.0322390cd7929p+3, -0x1.92ee6a33df8ccp-1, 0x1.02346e2966638p+1, 0x1.5bbb4c6d97fedp+1]),
+    (logits: [-0x1.b95ab19b2e27cp-3, 0x1.ff5df3280a413p+0, -0x1.67981b6fd8da1p-5, 0x1.fbc7fbf0cefd7p-1], temperature: 0x1.0p+0, value: [0x1.719d96f3f0dbbp-1, 0x1.eae4f15b331cbp-1, 0x1.ef7026c1a261ap-5, 0x1.21865ec201b54p-3], logProb: [-0x1.acb39df579aap-4, 0x1.87f9a3db7ca59p+0, 0x1.3b30bbe25cb4p-5, -0x1.9c6864f2098c8p-1]),
+    (logits: [-0x1.e928229adc3dp+1, 0x1.2d2ffa36e332ap-2, -0x1.d05adda6f9222p+0, 0x1.c67feb3be33d5p+1], temperature: 0x1.8p+1, value: [0x1.2067d0ae8bd47p-3, 0x1.16f14df7a485ap-2, 0x1.c3e156f334ad2p-3, 0x1.b48c7e139ff0fp-1], logProb: [0x1.3d821eb5461d6p+0, -0x1.33c6c3b8c0244p-1, 0x1.40d1735d2249cp-1, 0x1.2067ed6793f7p+0]),
+  ]
 }

@@ -212,6 +212,25 @@ def make_log_prob():
     return rows
 
 
+def make_relaxed_bernoulli():
+    """PyTorch float64 RelaxedBernoulli.log_prob, element-wise, on its own rsample draws."""
+    torch.manual_seed(7)
+    rng = np.random.default_rng(12)
+    rows = []
+    for tau in (0.1, 0.5, 1.0, 3.0):
+        logits = rng.normal(0.0, 2.0, size=4)
+        d = torch.distributions.RelaxedBernoulli(torch.tensor(tau, dtype=torch.float64),
+                                                 logits=torch.tensor(logits, dtype=torch.float64))
+        value = d.rsample().numpy()
+        value = np.clip(value, 1e-6, 1 - 1e-6)
+        lp = d.log_prob(torch.tensor(value, dtype=torch.float64)).numpy()
+        assert np.isfinite(lp).all()
+        rows.append("(logits: %s, temperature: %s, value: %s, logProb: %s)" % (
+            array_lit((f64(x) for x in logits), per_line=4), f64(tau),
+            array_lit((f64(x) for x in value), per_line=4), array_lit((f64(x) for x in lp), per_line=4)))
+    return rows
+
+
 def main():
     gs_rows, dropped = make_gumbel_softmax()
     for msg in dropped:
@@ -242,6 +261,11 @@ def main():
               lp_rows,
               "PyTorch float64 torch.distributions.RelaxedOneHotCategorical(temperature, logits=logits).log_prob(value),\n"
               "checked against the closed-form Concrete density to 1e-9. Values: rsample draws, then hand-picked points."),
+        "",
+        table("relaxedBernoulli", "(logits: [Double], temperature: Double, value: [Double], logProb: [Double])",
+              make_relaxed_bernoulli(),
+              "PyTorch float64 torch.distributions.RelaxedBernoulli(temperature, logits=logits).log_prob(value),\n"
+              "element-wise; values are its rsample draws, clipped to [1e-6, 1 - 1e-6]."),
         "}",
         "",
     ]

@@ -1,0 +1,93 @@
+import _Differentiation
+import _GumbelTestSupport
+import GumbelDistributions
+import GumbelRandom
+import GumbelTensor
+import RealModule
+import Testing
+
+@Suite struct RelaxedBernoulliTests {
+  static let key = PRNGKey(seed: 5)
+
+  @Test func logDensityEqualsPyTorch() throws {
+    for v in OracleVectors.relaxedBernoulli {
+      let distribution = try RelaxedBernoulli(logits: Tensor(v.logits), temperature: v.temperature)
+      let ours = distribution.logDensity(of: Tensor(v.value)).scalars
+      for (a, b) in zip(ours, v.logProb) { #expect(isClose(a, b, relative: 1e-9, absolute: 1e-9), "tau \(v.temperature): \(a) vs \(b)") }
+    }
+  }
+
+  /// The density of y integrates to 1 over (0, 1): with y = sigmoid(s), dy = y (1 - y) ds.
+  @Test(arguments: [0.3, 1.0, 2.5])
+  func densityIntegratesToOne(temperature: Double) throws {
+    let distribution = try RelaxedBernoulli(logits: Tensor([0.7]), temperature: temperature)
+    let step = 0.01
+    var total = 0.0
+    for s in stride(from: -300 + step / 2, to: 300, by: step) {
+      // In logit space the Jacobian cancels: integrate exp(log p(u)) du directly.
+      total += Double.exp(distribution.logDensity(ofLogit: Tensor([s])).scalars[0]) * step
+    }
+    #expect(abs(total - 1) < 1e-6)
+  }
+
+  @Test func samplesAndGradients() throws {
+    let logits = Tensor<Double>([0.3, -1.2, 2.0])
+    let key = Self.key
+    for temperature in [0.2, 1.0, 3.0] {
+      let checks = pullbackAgreement(at: logits, temperature, step: 1e-7) { l, t in
+        RelaxedBernoulli(trustedLogits: l, temperature: t).sample(using: key, count: 4)
+      } + pullbackAgreement(at: logits, temperature, step: 1e-7) { l, t in
+        RelaxedBernoulli(trustedLogits: l, temperature: t).logDensity(of: Tensor([0.2, 0.5, 0.9]))
+      }
+      for (analytic, numeric) in checks { #expect(isClose(analytic, numeric, relative: 1e-5, absolute: 1e-9)) }
+    }
+    let distribution = try RelaxedBernoulli(logits: logits, temperature: 0.5)
+    let soft = distribution.sample(using: key, count: 100)
+    let hard = distribution.hardSample(using: key, count: 100)
+    #expect(soft.scalars.allSatisfy { $0 > 0 && $0 < 1 })
+    #expect(zip(hard.scalars, soft.scalars).allSatisfy { $0 == ($1 > 0.5 ? 1 : 0) })
+    let g = gradient(at: distribution) { d in d.hardSample(using: key, count: 100).sum() }
+    let gSoft = gradient(at: distribution) { d in d.sample(using: key, count: 100).sum() }
+    #expect(g.logits == gSoft.logits && g.temperature == gSoft.temperature)
+  }
+
+  @Test func saturatedSamplesKeepFiniteGradients() {
+    let logits = Tensor<Float>([3e38, -3e38, 0])
+    for temperature: Float in [1e-4, 1, 1e4] {
+      let g = gradient(at: RelaxedBernoulli(trustedLogits: logits, temperature: temperature)) { d in
+        d.sample(using: Self.key, count: 8).sum()
+      }
+      #expect(g.logits.scalars.allSatisfy { $0.isFinite } && g.temperature.isFinite)
+    }
+  }
+
+  @Test func meanApproachesTheProbabilityAtLowTemperature() throws {
+    let distribution = try RelaxedBernoulli(logits: Tensor([Double.log(0.3 / 0.7)]), temperature: 0.05)
+    let n = 20_000
+    let mean = distribution.sample(using: Self.key, count: n).sum() / Double(n)
+    // 5 standard errors of a Bernoulli(0.3) mean, plus the relaxation's small bias.
+    #expect(abs(mean - 0.3) < 5 * (0.21 / Double(n)).squareRoot() + 0.005)
+  }
+
+  @Test func badInputs() {
+    #expect(throws: DistributionError.self) { try RelaxedBernoulli(logits: Tensor<Float>([.infinity]), temperature: 1) }
+    #expect(throws: DistributionError.self) { try RelaxedBernoulli(logits: Tensor<Float>([0]), temperature: 0) }
+    #expect(throws: DistributionError.self) { try Bernoulli(logits: Tensor<Float>([.nan])) }
+  }
+}
+
+@Suite struct BernoulliTests {
+  @Test func frequenciesLogProbabilityAndEntropy() throws {
+    let p = 0.3
+    let distribution = try Bernoulli(logits: Tensor([Double.log(p / (1 - p))]))
+    let n = 50_000
+    let draws = try distribution.sample(using: PRNGKey(seed: 9), count: n)
+    #expect(abs(draws.sum() / Double(n) - p) < 4.5 * (p * (1 - p) / Double(n)).squareRoot())
+    #expect(isClose(distribution.logProbability(of: Tensor([1.0])).scalars[0], Double.log(p), relative: 1e-12))
+    #expect(isClose(distribution.logProbability(of: Tensor([0.0])).scalars[0], Double.log(1 - p), relative: 1e-12))
+    #expect(isClose(distribution.entropy().scalars[0], -p * Double.log(p) - (1 - p) * Double.log(1 - p), relative: 1e-12))
+    let checks = pullbackAgreement(at: Tensor([0.4, -1.1])) { Bernoulli(trustedLogits: $0).entropy() }
+      + pullbackAgreement(at: Tensor([0.4, -1.1])) { Bernoulli(trustedLogits: $0).logProbability(of: Tensor([1, 0])) }
+    for (analytic, numeric) in checks { #expect(isClose(analytic, numeric, relative: 1e-6)) }
+  }
+}
