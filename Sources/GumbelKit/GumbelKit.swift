@@ -1,4 +1,5 @@
 // The umbrella module: `import GumbelKit` brings in the whole library.
+@_exported import GumbelData
 @_exported import GumbelDistributions
 @_exported import GumbelEstimators
 @_exported import GumbelNN

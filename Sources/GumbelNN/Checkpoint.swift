@@ -1,0 +1,207 @@
+import Foundation
+import GumbelTensor
+
+/// Why a checkpoint could not be used. Each message names the file.
+public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+  /// The file is missing or cannot be read or written.
+  case unreadable(path: String, reason: String)
+  /// The file is not a checkpoint, or is truncated or damaged.
+  case corrupt(path: String, reason: String)
+  /// The checkpoint belongs to another run (other settings or other data).
+  case mismatch(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason): "cannot use checkpoint \(path): \(reason)"
+    case let .corrupt(path, reason): "checkpoint \(path) is corrupt: \(reason)"
+    case let .mismatch(path, reason): "checkpoint \(path) does not match this run: \(reason)"
+    }
+  }
+}
+
+/// The file format of a ``VAETrainingState``:
+///
+///     "GVAECKPT" | version (UInt32) | header length (UInt64) | header (JSON) |
+///     tensors: rank (UInt32), dimensions (UInt64 each), scalars (Float32 bits) |
+///     FNV-1a 64 of everything before (UInt64)
+///
+/// all little-endian. The JSON header holds the configuration, the counters, the history and
+/// the tensor count; the tensors are the model's parameters and Adam's two moments, exactly, so
+/// training resumes bit for bit.
+public enum Checkpoint {
+  public static let magic = Array("GVAECKPT".utf8)
+  public static let version: UInt32 = 1
+
+  struct Header: Codable {
+    var configuration: VAETrainingConfiguration
+    var pixelCount: Int
+    var epoch: Int
+    var step: Int
+    var optimizerStep: Int
+    var stepLosses: [Double]
+    var epochs: [EpochRecord]
+    var dataFingerprint: String
+    var parameterTensors: Int
+    var momentTensors: Int
+  }
+
+  /// The bytes of `state`.
+  public static func encode(_ state: VAETrainingState) throws -> [UInt8] {
+    let parameters = state.model.parameters
+    let moments = state.optimizer.firstMoments + state.optimizer.secondMoments
+    let header = Header(configuration: state.configuration, pixelCount: state.model.pixelCount, epoch: state.epoch,
+                        step: state.step, optimizerStep: state.optimizer.step, stepLosses: state.stepLosses,
+                        epochs: state.epochs, dataFingerprint: String(state.dataFingerprint, radix: 16),
+                        parameterTensors: parameters.count, momentTensors: moments.count)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let json = [UInt8](try encoder.encode(header))
+    var bytes = magic
+    append(version, to: &bytes)
+    append(UInt64(json.count), to: &bytes)
+    bytes += json
+    for tensor in parameters + moments {
+      append(UInt32(tensor.rank), to: &bytes)
+      for d in tensor.shape { append(UInt64(d), to: &bytes) }
+      for x in tensor.scalars { append(x.bitPattern, to: &bytes) }
+    }
+    append(fnv1a(bytes[...]), to: &bytes)
+    return bytes
+  }
+
+  /// The state in `bytes`; `path` only names the file in errors.
+  public static func decode(_ bytes: [UInt8], path: String) throws(CheckpointError) -> VAETrainingState {
+    func corrupt(_ reason: String) -> CheckpointError { .corrupt(path: path, reason: reason) }
+    guard bytes.count >= magic.count + 4 + 8 + 8, Array(bytes[..<magic.count]) == magic else {
+      throw corrupt("not a swift-gumbel VAE checkpoint (no GVAECKPT header)")
+    }
+    var reader = ByteReader(bytes: bytes, position: magic.count)
+    let fileVersion: UInt32 = reader.read() ?? 0
+    guard fileVersion == version else { throw corrupt("format version \(fileVersion), expected \(version)") }
+    let stored = UInt64(littleEndianBytes: bytes[(bytes.count - 8)...])
+    guard fnv1a(bytes[..<(bytes.count - 8)]) == stored else { throw corrupt("checksum mismatch (the file is truncated or damaged)") }
+    guard let jsonLength: UInt64 = reader.read(), jsonLength <= UInt64(bytes.count - reader.position - 8) else {
+      throw corrupt("bad header length")
+    }
+    let json = Data(bytes[reader.position..<(reader.position + Int(jsonLength))])
+    reader.position += Int(jsonLength)
+    let header: Header
+    do {
+      header = try JSONDecoder().decode(Header.self, from: json)
+    } catch {
+      throw corrupt("unreadable header: \(error)")
+    }
+    var tensors = [Tensor<Float>]()
+    for i in 0..<(header.parameterTensors + header.momentTensors) {
+      guard let rank: UInt32 = reader.read(), rank <= 8 else { throw corrupt("tensor \(i) has a bad rank") }
+      var shape = [Int]()
+      for _ in 0..<rank {
+        guard let d: UInt64 = reader.read(), d < 1 << 31 else { throw corrupt("tensor \(i) has a bad shape") }
+        shape.append(Int(d))
+      }
+      let count = shape.reduce(1, *)
+      guard reader.position + 4 * count <= bytes.count - 8 else { throw corrupt("tensor \(i) is truncated") }
+      var scalars = [Float]()
+      scalars.reserveCapacity(count)
+      for _ in 0..<count { scalars.append(Float(bitPattern: reader.read()!)) }
+      tensors.append(Tensor(shape: shape, scalars: scalars))
+    }
+    guard reader.position == bytes.count - 8 else { throw corrupt("unexpected bytes after the tensors") }
+    guard let fingerprint = UInt64(header.dataFingerprint, radix: 16) else { throw corrupt("bad data fingerprint") }
+
+    var state: VAETrainingState
+    do {
+      state = try VAETrainingState(configuration: header.configuration, pixelCount: header.pixelCount, dataFingerprint: fingerprint)
+    } catch {
+      throw corrupt("invalid settings: \(error)")
+    }
+    let expected = state.model.parameters
+    let parameters = Array(tensors[..<header.parameterTensors])
+    guard parameters.map(\.shape) == expected.map(\.shape) else {
+      throw corrupt("parameter shapes \(parameters.map(\.shape)) do not fit the model \(expected.map(\.shape))")
+    }
+    state.model.parameters = parameters
+    let moments = Array(tensors[header.parameterTensors...])
+    if !moments.isEmpty {
+      guard moments.count == 2 * expected.count, moments.map(\.shape) == (expected + expected).map(\.shape) else {
+        throw corrupt("Adam's moments do not fit the model")
+      }
+      state.optimizer.firstMoments = Array(moments[..<expected.count])
+      state.optimizer.secondMoments = Array(moments[expected.count...])
+    }
+    state.optimizer.step = header.optimizerStep
+    state.epoch = header.epoch
+    state.step = header.step
+    state.stepLosses = header.stepLosses
+    state.epochs = header.epochs
+    return state
+  }
+
+  /// Writes `state` to `path` atomically (a temporary file renamed over it), so an interrupted
+  /// write leaves the previous checkpoint.
+  public static func write(_ state: VAETrainingState, to path: String) throws {
+    let bytes = try encode(state)
+    do {
+      try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw CheckpointError.unreadable(path: path, reason: error.localizedDescription)
+    }
+  }
+
+  /// The state in the file at `path`.
+  public static func read(from path: String) throws(CheckpointError) -> VAETrainingState {
+    guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "cannot open it") }
+    return try decode([UInt8](data), path: path)
+  }
+
+  /// Checks that `state` continues the run described by `configuration` on data with `fingerprint`;
+  /// the epoch count and evaluation settings may differ.
+  public static func validate(_ state: VAETrainingState, continues configuration: VAETrainingConfiguration,
+                              dataFingerprint: UInt64, path: String) throws(CheckpointError) {
+    let saved = state.configuration
+    var differences = [String]()
+    if saved.latentCount != configuration.latentCount { differences.append("latents \(saved.latentCount) (asked \(configuration.latentCount))") }
+    if saved.categoryCount != configuration.categoryCount { differences.append("categories \(saved.categoryCount) (asked \(configuration.categoryCount))") }
+    if saved.estimator != configuration.estimator { differences.append("estimator \(saved.estimator) (asked \(configuration.estimator))") }
+    if saved.seed != configuration.seed { differences.append("seed \(saved.seed) (asked \(configuration.seed))") }
+    if saved.hiddenSizes != configuration.hiddenSizes { differences.append("hidden sizes \(saved.hiddenSizes) (asked \(configuration.hiddenSizes))") }
+    if saved.batchSize != configuration.batchSize { differences.append("batch size \(saved.batchSize) (asked \(configuration.batchSize))") }
+    if saved.learningRate != configuration.learningRate { differences.append("learning rate \(saved.learningRate) (asked \(configuration.learningRate))") }
+    if saved.minimumTemperature != configuration.minimumTemperature || saved.temperatureDecay != configuration.temperatureDecay {
+      differences.append("temperature schedule")
+    }
+    if !differences.isEmpty { throw .mismatch(path: path, reason: "it was saved with " + differences.joined(separator: ", ")) }
+    if state.dataFingerprint != dataFingerprint { throw .mismatch(path: path, reason: "it was trained on other data") }
+  }
+
+  static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+    withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+  }
+
+  static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
+  }
+
+  struct ByteReader {
+    let bytes: [UInt8]
+    var position: Int
+
+    mutating func read<T: FixedWidthInteger>() -> T? {
+      let size = MemoryLayout<T>.size
+      guard position + size <= bytes.count else { return nil }
+      var value = T.zero
+      for i in 0..<size { value |= T(bytes[position + i]) << (8 * i) }
+      position += size
+      return value
+    }
+  }
+}
+
+extension UInt64 {
+  init(littleEndianBytes bytes: ArraySlice<UInt8>) {
+    self = bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+  }
+}

@@ -1,0 +1,80 @@
+import _Differentiation
+import GumbelTensor
+
+/// Two layers applied one after the other, `second(first(x))`; longer chains nest, as built by
+/// ``LayerBuilder`` (the counterpart of `hk.Sequential([...])`):
+///
+///     var keys = PRNGSequence(seed: 0)
+///     let mlp = Sequential {
+///       Dense<Float>(inputSize: 784, outputSize: 512, key: keys.nextKey())
+///       ReLU<Float>()
+///       Dense<Float>(inputSize: 512, outputSize: 10, key: keys.nextKey())
+///     }
+public struct Sequential<First: Layer, Second: Layer>: Layer where First.Scalar == Second.Scalar {
+  public typealias Scalar = First.Scalar
+  public var first: First
+  public var second: Second
+
+  public init(_ first: First, _ second: Second) {
+    self.first = first
+    self.second = second
+  }
+
+  /// The layers listed in `layers`, in order.
+  public init(@LayerBuilder _ layers: () -> Sequential) {
+    self = layers()
+  }
+
+  @differentiable(reverse)
+  public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+    second(first(input))
+  }
+
+  public var parameters: [Tensor<Scalar>] {
+    get { first.parameters + second.parameters }
+    set {
+      let split = first.parameters.count
+      first.parameters = Array(newValue[..<split])
+      second.parameters = Array(newValue[split...])
+    }
+  }
+}
+
+extension Sequential {
+  /// The gradient of both layers.
+  public struct TangentVector: Differentiable, AdditiveArithmetic, ParameterGroup {
+    public typealias TangentVector = Self
+    public var first: First.TangentVector
+    public var second: Second.TangentVector
+
+    public init(first: First.TangentVector, second: Second.TangentVector) {
+      self.first = first
+      self.second = second
+    }
+
+    public var parameters: [Tensor<Scalar>] {
+      get { first.parameters + second.parameters }
+      set {
+        let split = first.parameters.count
+        first.parameters = Array(newValue[..<split])
+        second.parameters = Array(newValue[split...])
+      }
+    }
+  }
+
+  public mutating func move(by offset: TangentVector) {
+    first.move(by: offset.first)
+    second.move(by: offset.second)
+  }
+}
+
+/// Builds nested ``Sequential`` layers from a list.
+@resultBuilder
+public enum LayerBuilder {
+  public static func buildPartialBlock<L: Layer>(first: L) -> L { first }
+
+  public static func buildPartialBlock<L1: Layer, L2: Layer>(accumulated: L1, next: L2) -> Sequential<L1, L2>
+  where L1.Scalar == L2.Scalar {
+    Sequential(accumulated, next)
+  }
+}

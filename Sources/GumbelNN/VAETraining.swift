@@ -1,0 +1,254 @@
+import _Differentiation
+import Foundation
+import GumbelDistributions
+import GumbelEstimators
+import GumbelRandom
+import GumbelTensor
+
+/// The settings of a categorical-VAE training run: everything that, with the data, decides its
+/// result. Two runs with equal configurations and data give equal models, bit for bit.
+public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
+  /// `N`, the number of categorical latents.
+  public var latentCount: Int = 30
+  /// `K`, the classes of each latent.
+  public var categoryCount: Int = 10
+  /// The widths of the encoder's hidden layers (the decoder's in reverse order).
+  public var hiddenSizes: [Int] = [512, 256]
+  /// The gradient estimator, by its ``EstimatorKind`` name.
+  public var estimator: String = EstimatorKind.stGS.rawValue
+  /// The seed of every key of the run.
+  public var seed: Int = 0
+  /// Images per step (a last partial batch of each epoch is dropped).
+  public var batchSize: Int = 100
+  /// Adam's learning rate (with Optax's other defaults).
+  public var learningRate: Double = 1e-3
+  /// The temperature at step `t` is `max(minimumTemperature, exp(-temperatureDecay * t))`.
+  public var minimumTemperature: Double = 0.5
+  public var temperatureDecay: Double = 3e-4
+  /// One-hot samples per image when evaluating the negative ELBO.
+  public var evaluationSamples: Int = 10
+
+  public init() {}
+
+  /// The estimator kind, checked.
+  public func estimatorKind() throws -> EstimatorKind {
+    guard let kind = EstimatorKind(rawValue: estimator) else {
+      throw TrainingError.invalidConfiguration("unknown estimator \"\(estimator)\"; expected one of "
+        + EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return kind
+  }
+
+  /// The temperature of step `step` (0 for the first).
+  public func temperature(step: Int) -> Double {
+    max(minimumTemperature, Foundation.exp(-temperatureDecay * Double(step)))
+  }
+
+  /// Checks the settings.
+  public func validate() throws {
+    _ = try estimatorKind()
+    func require(_ ok: Bool, _ message: String) throws { if !ok { throw TrainingError.invalidConfiguration(message) } }
+    try require(latentCount > 0, "the number of latents must be positive, not \(latentCount)")
+    try require(categoryCount >= 2, "each latent needs at least 2 categories, not \(categoryCount)")
+    try require(hiddenSizes.count == 2 && hiddenSizes.allSatisfy { $0 > 0 }, "two positive hidden sizes are needed, not \(hiddenSizes)")
+    try require(batchSize > 0, "the batch size must be positive, not \(batchSize)")
+    try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive, not \(learningRate)")
+    try require(minimumTemperature > 0 && minimumTemperature.isFinite, "the minimum temperature must be positive")
+    try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative")
+    try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
+  }
+}
+
+/// What went wrong in training.
+public enum TrainingError: Error, Equatable, CustomStringConvertible {
+  case invalidConfiguration(String)
+  case invalidData(String)
+  case diverged(step: Int, loss: Double)
+
+  public var description: String {
+    switch self {
+    case .invalidConfiguration(let message): message
+    case .invalidData(let message): message
+    case let .diverged(step, loss): "training diverged: the loss at step \(step) is \(loss)"
+    }
+  }
+}
+
+/// One finished epoch.
+public struct EpochRecord: Codable, Equatable, Sendable {
+  /// The epoch's number, from 1.
+  public var epoch: Int
+  /// The training objective (negative ELBO at the estimator's samples) averaged over the epoch's steps.
+  public var trainLoss: Double
+  /// The test set's negative ELBO under the discrete model after the epoch.
+  public var testNegELBO: Double
+  /// Wall-clock seconds of the epoch's training steps (not the evaluation).
+  public var seconds: Double
+  /// The temperature of the epoch's last step.
+  public var temperature: Double
+}
+
+/// Everything a run has: the model, the optimiser's state, and the history. A checkpoint is this
+/// state written out; training continued from it ends exactly where the uninterrupted run ends.
+public struct VAETrainingState {
+  public var configuration: VAETrainingConfiguration
+  public var model: CategoricalVAE<Float>
+  public var optimizer: Adam<CategoricalVAE<Float>>
+  /// Completed epochs.
+  public var epoch: Int = 0
+  /// Completed steps (updates).
+  public var step: Int = 0
+  /// The training objective at each step.
+  public var stepLosses: [Double] = []
+  /// Each completed epoch.
+  public var epochs: [EpochRecord] = []
+  /// A hash of the training and test images, to catch resuming on other data.
+  public var dataFingerprint: UInt64
+
+  /// A new run: weights from the run's initialisation key, Adam at step 0.
+  public init(configuration: VAETrainingConfiguration, pixelCount: Int, dataFingerprint: UInt64) throws {
+    try configuration.validate()
+    self.configuration = configuration
+    model = CategoricalVAE(pixelCount: pixelCount, hiddenSizes: configuration.hiddenSizes,
+                           latentCount: configuration.latentCount, categoryCount: configuration.categoryCount,
+                           key: VAETrainer.keys(seed: configuration.seed).initialization)
+    optimizer = Adam(learningRate: .constant(Float(configuration.learningRate)))
+    self.dataFingerprint = dataFingerprint
+  }
+}
+
+/// Trains a ``CategoricalVAE`` with Adam, one epoch at a time.
+///
+/// Keys depend only on the seed and on the epoch and step numbers (`fold_in`), so a run resumed
+/// from a checkpoint draws the same shuffles and samples as an uninterrupted one, and the
+/// matrix products sum in a fixed order, so its numbers are the same bit for bit.
+public struct VAETrainer {
+  public var state: VAETrainingState
+  /// Binarised training images, `[count, pixels]`.
+  public let trainImages: Tensor<Float>
+  /// Binarised test images.
+  public let testImages: Tensor<Float>
+
+  /// The progress of one step, for progress bars.
+  public struct StepProgress: Sendable {
+    public var stepInEpoch: Int
+    public var stepsPerEpoch: Int
+    public var loss: Double
+    public var temperature: Double
+    public var elapsedSeconds: Double
+    public var batchSize: Int
+  }
+
+  /// A trainer for `state` on the given images (0 or 1 values, one image per row).
+  public init(state: VAETrainingState, trainImages: Tensor<Float>, testImages: Tensor<Float>) throws {
+    guard trainImages.rank == 2, testImages.rank == 2, trainImages.shape[1] == state.model.pixelCount,
+          testImages.shape[1] == state.model.pixelCount else {
+      throw TrainingError.invalidData("images of \(trainImages.shape) and \(testImages.shape) do not fit a model of \(state.model.pixelCount) pixels")
+    }
+    guard trainImages.shape[0] >= state.configuration.batchSize else {
+      throw TrainingError.invalidData("\(trainImages.shape[0]) training images are fewer than one batch of \(state.configuration.batchSize)")
+    }
+    self.state = state
+    self.trainImages = trainImages
+    self.testImages = testImages
+  }
+
+  /// FNV-1a over the images, for ``VAETrainingState/dataFingerprint``.
+  public static func fingerprint(_ tensors: [Tensor<Float>]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for t in tensors {
+      for d in t.shape { hash = (hash ^ UInt64(d)) &* 0x100_0000_01b3 }
+      for x in t.scalars { hash = (hash ^ UInt64(x.bitPattern)) &* 0x100_0000_01b3 }
+    }
+    return hash
+  }
+
+  /// The keys of a run: `PRNGKey(seed)` folded with 0 (initialisation), 1 (shuffles, then the
+  /// epoch), 2 (samples, then the step) and 3 (evaluation).
+  public static func keys(seed: Int) -> (initialization: PRNGKey, shuffle: PRNGKey, sampling: PRNGKey, evaluation: PRNGKey) {
+    let root = PRNGKey(seed: seed)
+    return (root.fold(in: 0), root.fold(in: 1), root.fold(in: 2), root.fold(in: 3))
+  }
+
+  public var stepsPerEpoch: Int { trainImages.shape[0] / state.configuration.batchSize }
+
+  /// The order of the training images in epoch `epoch` (from 0): indices sorted by random 32-bit
+  /// words, ties by index.
+  public func permutation(epoch: Int) -> [Int] {
+    let key = Self.keys(seed: state.configuration.seed).shuffle.fold(in: UInt32(truncatingIfNeeded: epoch))
+    let count = trainImages.shape[0]
+    let bits = (try? key.bits32(shape: [count])) ?? []
+    return (0..<count).sorted { (bits[$0], $0) < (bits[$1], $1) }
+  }
+
+  /// Rows `indices` of `images`.
+  static func rows(_ indices: ArraySlice<Int>, of images: Tensor<Float>) -> Tensor<Float> {
+    let width = images.shape[1]
+    var out = [Float]()
+    out.reserveCapacity(indices.count * width)
+    images.scalars.withUnsafeBufferPointer { x in
+      for i in indices { out.append(contentsOf: x[(i * width)..<((i + 1) * width)]) }
+    }
+    return Tensor(shape: [indices.count, width], scalars: out)
+  }
+
+  /// One update on `batch` at the state's current step; returns the objective and the temperature.
+  public mutating func step(on batch: Tensor<Float>) throws -> (loss: Double, temperature: Double) {
+    let configuration = state.configuration
+    let temperature = configuration.temperature(step: state.step)
+    let kind = try configuration.estimatorKind()
+    // ReinMax is defined for temperatures of at least 1 (Liu et al., 2023).
+    let estimatorTemperature = kind == .reinmax ? max(1, temperature) : temperature
+    let estimator = try Estimator<Float>(kind, temperature: Float(estimatorTemperature))
+    let key = Self.keys(seed: configuration.seed).sampling.fold(in: UInt32(truncatingIfNeeded: state.step))
+    let (loss, gradient) = valueWithGradient(at: state.model) { model in
+      model.negativeELBO(images: batch, estimator: estimator, key: key)
+    }
+    guard loss.isFinite else { throw TrainingError.diverged(step: state.step, loss: Double(loss)) }
+    state.optimizer.update(&state.model, along: gradient)
+    state.step += 1
+    state.stepLosses.append(Double(loss))
+    return (Double(loss), temperature)
+  }
+
+  /// Trains one epoch (every full batch of a fresh shuffle), evaluates the test set, and records it.
+  @discardableResult
+  public mutating func trainEpoch(progress: (StepProgress) -> Void = { _ in }) throws -> EpochRecord {
+    let order = permutation(epoch: state.epoch)
+    let batchSize = state.configuration.batchSize
+    let steps = stepsPerEpoch
+    let start = DispatchTime.now().uptimeNanoseconds
+    var total = 0.0, temperature = 0.0
+    for s in 0..<steps {
+      let batch = Self.rows(order[(s * batchSize)..<((s + 1) * batchSize)], of: trainImages)
+      let result = try step(on: batch)
+      total += result.loss
+      temperature = result.temperature
+      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      progress(StepProgress(stepInEpoch: s + 1, stepsPerEpoch: steps, loss: result.loss, temperature: temperature,
+                            elapsedSeconds: elapsed, batchSize: batchSize))
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    state.epoch += 1
+    let record = EpochRecord(epoch: state.epoch, trainLoss: total / Double(steps), testNegELBO: evaluate(testImages),
+                             seconds: seconds, temperature: temperature)
+    state.epochs.append(record)
+    return record
+  }
+
+  /// The mean negative ELBO of `images` under the discrete model (one-hot samples, the
+  /// configuration's number per image, from the run's evaluation key), in chunks of 100 images.
+  public func evaluate(_ images: Tensor<Float>) -> Double {
+    let count = images.shape[0]
+    if count == 0 { return .nan }
+    let key = Self.keys(seed: state.configuration.seed).evaluation
+    var total = 0.0
+    for (c, first) in stride(from: 0, to: count, by: 100).enumerated() {
+      let chunk = Self.rows(Array(first..<min(first + 100, count))[...], of: images)
+      let values = state.model.discreteNegativeELBO(images: chunk, samples: state.configuration.evaluationSamples,
+                                                    key: key.fold(in: UInt32(c)))
+      total += values.reduce(0.0) { $0 + Double($1) }
+    }
+    return total / Double(count)
+  }
+}

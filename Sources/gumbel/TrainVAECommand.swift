@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import GumbelKit
+
+/// `gumbel train-vae`: trains the categorical VAE of Jang, Gu & Poole (2017) on binarised MNIST.
+struct TrainVAE: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train-vae",
+    abstract: "Train a categorical VAE (N latents of K classes) on binarised MNIST with a chosen gradient estimator.",
+    discussion: """
+      Data: the vendored Data/mnist_5k.csv.gz (the last 100 images of each digit are the test set), \
+      another CSV of 784 pixels and a label per line, or a directory with the four MNIST IDX files. \
+      Writes OUT/loss.svg, OUT/reconstructions.svg, OUT/prior-samples.svg, OUT/summary.json and \
+      OUT/checkpoint.gvae after every epoch; --resume continues from that checkpoint.
+      """)
+
+  @Option(help: "A CSV file (.csv or .csv.gz) or a directory of MNIST IDX files. Default: the vendored Data/mnist_5k.csv.gz.")
+  var data: String?
+  @Option(help: "Total number of epochs (a resumed run trains until it has this many).")
+  var epochs: Int = 30
+  @Option(help: "The gradient estimator: \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var estimator: String = EstimatorKind.stGS.rawValue
+  @Option(help: "N, the number of categorical latent variables.")
+  var latents: Int = 30
+  @Option(help: "K, the classes of each latent variable.")
+  var categories: Int = 10
+  @Option(help: "The seed of every random key (initialisation, shuffles, samples).")
+  var seed: Int = 0
+  @Option(help: "The output directory.")
+  var out: String = "vae-output"
+  @Flag(help: "Continue from OUT/checkpoint.gvae.")
+  var resume = false
+  @Option(help: "text (progress and a summary per epoch) or json (one final object).")
+  var format: OutputFormat = .text
+
+  /// Images of the test set per label, held out of the CSV data.
+  static let testImagesPerLabel = 100
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+    guard EstimatorKind(rawValue: estimator) != nil else {
+      throw ValidationError("unknown estimator \"\(estimator)\"; expected one of \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
+    guard categories >= 2 else { throw ValidationError("--categories must be at least 2, not \(categories)") }
+    guard latents * categories <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
+  }
+
+  func run() throws {
+    do {
+      try train()
+    } catch let error as DataError {
+      throw CLIError(error.description)
+    } catch let error as CheckpointError {
+      throw CLIError(error.description)
+    } catch let error as TrainingError {
+      throw CLIError(error.description)
+    }
+  }
+
+  /// The vendored data file: in the working directory's Data/, or beside this package's sources.
+  static func defaultDataPath() -> String {
+    let relative = "Data/mnist_5k.csv.gz"
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
+    return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? relative
+  }
+
+  /// The training and test images, binarised, as `[count, pixels]` tensors.
+  static func loadImages(from path: String) throws -> (train: LabeledImages, test: LabeledImages) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      return try MNIST.readIDXDirectory(path)
+    }
+    return try MNIST.readCSV(path: path).holdingOutLast(testImagesPerLabel, path: path)
+  }
+
+  func train() throws {
+    let dataPath = data ?? Self.defaultDataPath()
+    let (trainSet, testSet) = try Self.loadImages(from: dataPath)
+    let pixels = trainSet.pixelsPerImage
+    let trainImages = Tensor(shape: [trainSet.count, pixels], scalars: trainSet.binarized())
+    let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
+    let fingerprint = VAETrainer.fingerprint([trainImages, testImages])
+
+    var configuration = VAETrainingConfiguration()
+    configuration.latentCount = latents
+    configuration.categoryCount = categories
+    configuration.estimator = estimator
+    configuration.seed = seed
+
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let checkpointPath = (out as NSString).appendingPathComponent("checkpoint.gvae")
+    let state: VAETrainingState
+    if resume {
+      state = try Checkpoint.read(from: checkpointPath)
+      try Checkpoint.validate(state, continues: configuration, dataFingerprint: fingerprint, path: checkpointPath)
+      guard state.model.pixelCount == pixels else {
+        throw CheckpointError.mismatch(path: checkpointPath, reason: "it has \(state.model.pixelCount) pixels per image, the data \(pixels)")
+      }
+    } else {
+      state = try VAETrainingState(configuration: configuration, pixelCount: pixels, dataFingerprint: fingerprint)
+    }
+    var trainer = try VAETrainer(state: state, trainImages: trainImages, testImages: testImages)
+
+    let text = format == .text
+    if text {
+      print("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator), seed \(seed); "
+        + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
+      if resume { print("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
+    }
+    let showProgress = text && isatty(STDERR_FILENO) != 0
+    while trainer.state.epoch < epochs {
+      let epoch = trainer.state.epoch + 1
+      let record = try trainer.trainEpoch { progress in
+        if showProgress { Self.drawProgress(progress, epoch: epoch, epochs: epochs) }
+      }
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      if text {
+        print(String(format: "epoch %d/%d  train loss %.2f  test -ELBO %.2f  tau %.3f  %.2f s (%.0f images/s)",
+                     record.epoch, epochs, record.trainLoss, record.testNegELBO, record.temperature, record.seconds,
+                     Double(trainer.stepsPerEpoch * configuration.batchSize) / record.seconds))
+      }
+      try Checkpoint.write(trainer.state, to: checkpointPath)
+      try writeFigures(trainer, testSet: testSet, testImages: testImages)
+    }
+
+    let trainNegELBO = trainer.evaluate(trainImages)
+    let testNegELBO = trainer.state.epochs.last?.testNegELBO ?? trainer.evaluate(testImages)
+    let seconds = Self.secondsPerEpoch(trainer.state.epochs)
+    let summary = JSONText.object([
+      "epochs": JSONText.number(trainer.state.epoch),
+      "trainNegELBO": JSONText.number(trainNegELBO),
+      "testNegELBO": JSONText.number(testNegELBO),
+      "secondsPerEpoch": JSONText.number(seconds),
+    ])
+    try Data((summary + "\n").utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("summary.json")))
+    if text {
+      print(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats, %.2f s per epoch (median after the first); figures and checkpoint in %@",
+                   trainer.state.epoch, trainNegELBO, testNegELBO, seconds, out))
+    } else {
+      print(summary)
+    }
+  }
+
+  /// The median of the epochs' training seconds, leaving out the first epoch when there are others.
+  static func secondsPerEpoch(_ records: [EpochRecord]) -> Double {
+    let timed = (records.count > 1 ? Array(records.dropFirst()) : records).map(\.seconds).sorted()
+    guard !timed.isEmpty else { return .nan }
+    let mid = timed.count / 2
+    return timed.count % 2 == 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2
+  }
+
+  static func drawProgress(_ p: VAETrainer.StepProgress, epoch: Int, epochs: Int) {
+    let width = 24
+    let filled = width * p.stepInEpoch / max(p.stepsPerEpoch, 1)
+    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let rate = Double(p.stepInEpoch * p.batchSize) / max(p.elapsedSeconds, 1e-9)
+    let eta = p.elapsedSeconds / Double(p.stepInEpoch) * Double(p.stepsPerEpoch - p.stepInEpoch)
+    let line = String(format: "\repoch %d/%d [%@] %d/%d  loss %.2f  tau %.3f  %.0f img/s  ETA %.1fs\u{1B}[K",
+                      epoch, epochs, bar, p.stepInEpoch, p.stepsPerEpoch, p.loss, p.temperature, rate, eta)
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  func writeFigures(_ trainer: VAETrainer, testSet: LabeledImages, testImages: Tensor<Float>) throws {
+    let state = trainer.state
+    let steps = state.stepLosses.enumerated().map { (x: Double($0.offset + 1) / Double(trainer.stepsPerEpoch), y: $0.element) }
+    let loss = SVGFigure.lineChart(
+      title: "Categorical VAE (\(state.configuration.estimator)): negative ELBO", xLabel: "epoch", yLabel: "nats per image",
+      series: [
+        .init(name: "train (per step)", points: steps, color: "#1f77b4"),
+        .init(name: "test (discrete, per epoch)", points: state.epochs.map { (x: Double($0.epoch), y: $0.testNegELBO) }, color: "#d62728"),
+      ])
+    try write(loss, "loss.svg")
+
+    // Two test images of each digit (the first two of each label), and their reconstructions.
+    var chosen = [Int]()
+    for round in 0..<2 {
+      for digit in 0..<10 {
+        let indices = testSet.labels.indices.filter { testSet.labels[$0] == digit }
+        if indices.count > round { chosen.append(indices[round]) }
+      }
+    }
+    if chosen.isEmpty { chosen = Array(0..<min(20, testSet.count)) }
+    let pixels = testSet.pixelsPerImage
+    let originals = chosen.map { i in Array(testImages.scalars[(i * pixels)..<((i + 1) * pixels)]) }
+    let batch = Tensor(shape: [chosen.count, pixels], scalars: originals.flatMap { $0 })
+    let recon = state.model.reconstructions(of: batch)
+    let reconRows = (0..<chosen.count).map { Array(recon.scalars[($0 * pixels)..<(($0 + 1) * pixels)]) }
+    let columns = 10
+    var grid = [[Float]](), captions = [String]()
+    for start in stride(from: 0, to: chosen.count, by: columns) {
+      let end = min(start + columns, chosen.count)
+      grid += originals[start..<end] + Array(repeating: [Float](repeating: 0, count: pixels), count: columns - (end - start))
+      grid += reconRows[start..<end] + Array(repeating: [Float](repeating: 0, count: pixels), count: columns - (end - start))
+      captions += ["test image", "reconstruction"]
+    }
+    try write(SVGFigure.imageGrid(title: "Test images and reconstructions after epoch \(state.epoch) (decoder probabilities at argmax z)",
+                                  images: grid, imageRows: testSet.rows, imageColumns: testSet.columns, columns: columns, captions: captions),
+              "reconstructions.svg")
+
+    let samples = state.model.priorSamples(count: 100, key: VAETrainer.keys(seed: state.configuration.seed).evaluation.fold(in: 999_999))
+    let sampleRows = (0..<100).map { Array(samples.scalars[($0 * pixels)..<(($0 + 1) * pixels)]) }
+    try write(SVGFigure.imageGrid(title: "Samples from the uniform prior after epoch \(state.epoch) (decoder probabilities)",
+                                  images: sampleRows, imageRows: testSet.rows, imageColumns: testSet.columns, columns: 10),
+              "prior-samples.svg")
+  }
+
+  func write(_ text: String, _ name: String) throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)), options: .atomic)
+  }
+}
