@@ -3,5 +3,6 @@
 @_exported import GumbelDistributions
 @_exported import GumbelEstimators
 @_exported import GumbelNN
+@_exported import GumbelPlot
 @_exported import GumbelRandom
 @_exported import GumbelTensor

@@ -10,6 +10,9 @@ struct Demo: ParsableCommand {
   @Option(help: "text or json.")
   var format: OutputFormat = .text
 
+  @Option(help: "Also write DIR/index.html: the notebook's story with these numbers and its figures, one self-contained page.")
+  var out: String?
+
   /// What the notebook printed (JAX's original Threefry scheme).
   enum Notebook {
     static let counts = [201, 199, 198, 190, 212]
@@ -34,6 +37,7 @@ struct Demo: ParsableCommand {
     case .text:
       print(Self.narrate(original: original, partitionable: partitionable))
     }
+    if let out { try DemoReport.write(original: original, partitionable: partitionable, to: out) }
   }
 
   static func narrate(original: NotebookExperiment, partitionable: NotebookExperiment) -> String {
