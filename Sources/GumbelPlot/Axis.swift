@@ -40,6 +40,11 @@ struct Axis {
     ticks.compactMap(\.label).map { TextMetrics.width(of: $0, size: FontSize.tick) }.max() ?? 0
   }
 
+  /// How far an axis with these ticks and title reaches out from its line, before it is placed.
+  static func extent(_ edge: Edge, ticks: [AxisTick], title: String?) -> Double {
+    Axis(edge: edge, scale: LinearScale(domain: 0...1, range: (0, 1)), ticks: ticks, title: title, position: 0).extent
+  }
+
   /// How far the labels and the title reach out from the axis line, for layout.
   var extent: Double {
     let labels = showsLabels && ticks.contains { $0.label != nil }

@@ -85,9 +85,8 @@ public struct HistogramFigure: Figure, Sendable {
     let xTitle = "value of \(name)"
     let header = FigureHeader(title: "Histograms of \(name), the relaxed coordinate of category \(category)",
                               subtitles: subtitles, legend: legend)
-    let probe = LinearScale(domain: 0...1, range: (0, 1))
-    let leftExtent = Axis(edge: .left, scale: probe, ticks: yTicks, title: "fraction of samples", position: 0).extent
-    let bottomExtent = Axis(edge: .bottom, scale: probe, ticks: xTicks, title: xTitle, position: 0).extent
+    let leftExtent = Axis.extent(.left, ticks: yTicks, title: "fraction of samples")
+    let bottomExtent = Axis.extent(.bottom, ticks: xTicks, title: xTitle)
     var grid = GridLayout(left: FigureHeader.margin + leftExtent, top: 0, columns: columns, rows: 1,
                           cellWidth: 170, cellHeight: 150, columnGap: 26, rowGap: 0)
     let (width, shift) = header.width(forContentWidth: grid.right + FigureHeader.margin)

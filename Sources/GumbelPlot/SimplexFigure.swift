@@ -96,8 +96,7 @@ public struct SimplexFigure: Figure, Sendable {
   private static let labelGap = 6.0
 
   private var colorAxisExtent: Double {
-    Axis(edge: .bottom, scale: LinearScale(domain: 0...1, range: (0, 1)), ticks: AxisTick.numeric([0, 1]),
-         title: "log-density", position: 0).extent
+    Axis.extent(.bottom, ticks: AxisTick.numeric([0, 1]), title: "log-density")
   }
 
   private var panelHeight: Double {

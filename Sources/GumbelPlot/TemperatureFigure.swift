@@ -73,68 +73,74 @@ public struct TemperatureFigure: Figure, Sendable {
     let k = categoryCount
     let columns = temperatures.count + 1
     let cellWidth = max(150, (k <= 12 ? 24 : 16) * Double(k) + 24)
-    let cellHeight = 140.0
     let topMax = LinearScale.niceUpperBound((means.flatMap { $0 } + probabilities).max() ?? 1, count: 4)
     let topTicks = AxisTick.numeric(LinearScale(domain: 0...topMax, range: (0, 1)).ticks(count: 4))
     let bottomTicks = AxisTick.numeric([0, 0.5, 1])
     let categoryTicks = CategoryAxis.ticks(count: k, width: cellWidth)
 
-    let header = FigureHeader(title: "Gumbel-softmax samples at different temperatures",
-                              subtitles: subtitles, legend: legend)
-    let leftExtent = [topTicks, bottomTicks].map {
-      Axis(edge: .left, scale: LinearScale(domain: 0...1, range: (0, 1)), ticks: $0, title: "expectation", position: 0).extent
-    }.max() ?? 0
-    let xExtent = Axis(edge: .bottom, scale: LinearScale(domain: 0...1, range: (0, 1)), ticks: categoryTicks, title: nil, position: 0).extent
-    let bottomExtent = Axis(edge: .bottom, scale: LinearScale(domain: 0...1, range: (0, 1)), ticks: categoryTicks,
-                            title: "category", position: 0).extent
+    let header = FigureHeader(title: Self.title, subtitles: subtitles, legend: legend)
+    let leftExtent = max(Axis.extent(.left, ticks: topTicks, title: "expectation"),
+                         Axis.extent(.left, ticks: bottomTicks, title: "samples"))
     var grid = GridLayout(left: FigureHeader.margin + leftExtent, top: 0, columns: columns, rows: 2,
-                          cellWidth: cellWidth, cellHeight: cellHeight, columnGap: 24, rowGap: xExtent + 24)
+                          cellWidth: cellWidth, cellHeight: 140, columnGap: 24,
+                          rowGap: Axis.extent(.bottom, ticks: categoryTicks, title: nil) + 24)
     let (width, shift) = header.width(forContentWidth: grid.right + FigureHeader.margin)
     grid.left += shift
     grid.top = FigureHeader.margin + header.height(width: width) + 10 + Panel.headerHeight(title: true, subtitle: false)
-    let height = grid.bottom + bottomExtent + FigureHeader.margin
+    let height = grid.bottom + Axis.extent(.bottom, ticks: categoryTicks, title: "category") + FigureHeader.margin
 
     var content = header.elements(width: width, top: FigureHeader.margin)
-    let exampleWidth = 0.8 / Double(examples.first?.count ?? 1)
     for column in 0..<columns {
-      let isCategorical = column == 0
-      let title = isCategorical ? "Categorical" : "τ = \(SVGNumber.label(temperatures[column - 1]))"
-
-      var top = Panel(name: isCategorical ? "expectation categorical" : "expectation tau=\(SVGNumber.label(temperatures[column - 1]))",
-                      frame: grid.frame(row: 0, column: column), xDomain: -0.5...(Double(k) - 0.5), yDomain: 0...topMax)
-      top.title = title
-      top.xTicks = categoryTicks
+      let name = column == 0 ? "categorical" : "tau=\(SVGNumber.label(temperatures[column - 1]))"
+      var top = Panel(name: "expectation \(name)", frame: grid.frame(row: 0, column: column),
+                      xDomain: -0.5...(Double(k) - 0.5), yDomain: 0...topMax)
+      top.title = column == 0 ? "Categorical" : "τ = \(SVGNumber.label(temperatures[column - 1]))"
       top.yTicks = topTicks
-      top.showsYLabels = column == 0
-      top.yTitle = column == 0 ? "expectation" : nil
-      let values = isCategorical ? probabilities : means[column - 1]
-      for (category, value) in values.enumerated() {
-        top.addBar(center: Double(category), width: 0.7, value: value,
-                   fill: isCategorical ? Palette.categorical : Palette.blue)
-      }
-      for (category, p) in probabilities.enumerated() {
-        top.addLevelMarker(center: Double(category), width: 0.86, value: p, color: Palette.black, className: "probability-marker")
-      }
-      content.append(top.element())
-
-      var bottom = Panel(name: isCategorical ? "samples categorical" : "samples tau=\(SVGNumber.label(temperatures[column - 1]))",
-                         frame: grid.frame(row: 1, column: column), xDomain: -0.5...(Double(k) - 0.5), yDomain: 0...1)
-      bottom.xTicks = categoryTicks
+      top.yTitle = "expectation"
+      drawExpectations(column: column, on: &top)
+      var bottom = Panel(name: "samples \(name)", frame: grid.frame(row: 1, column: column),
+                         xDomain: -0.5...(Double(k) - 0.5), yDomain: 0...1)
       bottom.yTicks = bottomTicks
-      bottom.showsYLabels = column == 0
-      bottom.yTitle = column == 0 ? "samples" : nil
+      bottom.yTitle = "samples"
       bottom.xTitle = "category"
-      let rows = isCategorical ? categoricalExamples : examples[column - 1]
-      for (index, sample) in rows.enumerated() {
-        for (category, value) in sample.enumerated() {
-          let center = Double(category) - 0.4 + exampleWidth * (Double(index) + 0.5)
-          bottom.addBar(center: center, width: exampleWidth, value: value, fill: Self.exampleColor(index))
-        }
+      drawExamples(column: column, on: &bottom)
+      for var panel in [top, bottom] {
+        panel.xTicks = categoryTicks
+        // Only the first column labels the shared y axes.
+        panel.showsYLabels = column == 0
+        if column > 0 { panel.yTitle = nil }
+        content.append(panel.element())
       }
-      content.append(bottom.element())
     }
-    return SVGDocument(width: width, height: height, title: "Gumbel-softmax samples at different temperatures",
-                       summary: summary, content: content)
+    return SVGDocument(width: width, height: height, title: Self.title, summary: summary, content: content)
+  }
+
+  private static let title = "Gumbel-softmax samples at different temperatures"
+
+  /// The top row: the expectation of each coordinate (exact for the categorical column, the
+  /// sample mean otherwise), with the class probabilities marked.
+  private func drawExpectations(column: Int, on panel: inout Panel) {
+    let values = column == 0 ? probabilities : means[column - 1]
+    for (category, value) in values.enumerated() {
+      panel.addBar(center: Double(category), width: 0.7, value: value,
+                   fill: column == 0 ? Palette.categorical : Palette.blue)
+    }
+    for (category, p) in probabilities.enumerated() {
+      panel.addLevelMarker(center: Double(category), width: 0.86, value: p, color: Palette.black,
+                           className: "probability-marker")
+    }
+  }
+
+  /// The bottom row: the individual samples as grouped bars (one-hot in the categorical column).
+  private func drawExamples(column: Int, on panel: inout Panel) {
+    let rows = column == 0 ? categoricalExamples : examples[column - 1]
+    let width = 0.8 / Double(max(rows.count, 1))
+    for (index, sample) in rows.enumerated() {
+      for (category, value) in sample.enumerated() {
+        let center = Double(category) - 0.4 + width * (Double(index) + 0.5)
+        panel.addBar(center: center, width: width, value: value, fill: Self.exampleColor(index))
+      }
+    }
   }
 
   /// The colour of individual sample `index` (the palette after blue, which the means use).
