@@ -54,20 +54,27 @@ public struct Categorical<Scalar: DistributionFloatingPoint>: Differentiable {
     logits.logSoftmax().picking(columns: indices)
   }
 
-  /// The entropy `H = -sum_k p_k log p_k` of each row (masked categories contribute 0).
+  /// The entropy `H = -sum_k p_k log p_k` of each row (categories with `p_k = 0`, masked or
+  /// underflowed, contribute 0).
   @differentiable(reverse)
   public func entropy() -> Tensor<Scalar> {
-    let masked = withoutDerivative(at: logits).maskedElements
-    let logP = logits.logSoftmax().replacing(where: masked, with: 0)
-    return -(logits.softmax() * logP).sumAlongLastAxis()
+    let p = logits.softmax()
+    let zero = Self.zeroProbabilities(withoutDerivative(at: p))
+    let logP = logits.logSoftmax().replacing(where: zero, with: 0)
+    return -(p * logP).sumAlongLastAxis()
   }
+
+  /// Which probabilities are exactly 0, where `p log p` is taken as 0.
+  static func zeroProbabilities(_ p: Tensor<Scalar>) -> [Bool] { p.scalars.map { $0 == 0 } }
 
   /// The Kullback-Leibler divergence `KL(self || other) = sum_k p_k (log p_k - log q_k)` of each
   /// row; categories with `p_k = 0` contribute 0, and `+infinity` results where `q_k = 0 < p_k`.
+  /// `other` has the shape of `self`, or is one row that applies to every row.
   @differentiable(reverse)
   public func klDivergence(to other: Categorical) -> Tensor<Scalar> {
-    let masked = withoutDerivative(at: logits).maskedElements
-    let logRatio = (logits.logSoftmax() - other.logits.logSoftmax()).replacing(where: masked, with: 0)
-    return (logits.softmax() * logRatio).sumAlongLastAxis()
+    let p = logits.softmax()
+    let zero = Self.zeroProbabilities(withoutDerivative(at: p))
+    let logRatio = (logits.logSoftmax() - other.logits.logSoftmax()).replacing(where: zero, with: 0)
+    return (p * logRatio).sumAlongLastAxis()
   }
 }
