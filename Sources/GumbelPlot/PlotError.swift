@@ -19,6 +19,7 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The output could not be written.
   case cannotWrite(path: String, reason: String)
 
+  /// One line that names the bad value, for `gumbel: error: ...`.
   public var description: String {
     switch self {
     case .noTemperatures:
