@@ -8,28 +8,23 @@ struct GumbelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gumbel",
     abstract: "Differentiable sampling of discrete variables: JAX-compatible keys, Gumbel-softmax, straight-through.",
-    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Plot.self, TrainVAE.self])
+    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Estimate.self, Plot.self, TrainVAE.self])
 
   /// Runs the tool; every error becomes one line on standard error and a non-zero exit.
   static func main() {
     do {
       var command = try parseAsRoot()
       try command.run()
-    } catch let error as CleanExit {
-      exit(withError: error)
-    } catch let error as ExitCode {
-      exit(withError: error)
     } catch {
-      let message = switch error {
-      case let error as CLIError: error.description
-      case let error as DistributionError: error.description
-      case let error as RandomError: error.description
-      case let error as PlotError: error.description
-      default: GumbelCommand.message(for: error)
-      }
-      let firstLine = message.split(separator: "\n").first.map(String.init) ?? "\(error)"
+      let code = exitCode(for: error)
+      // --help and --version, or an explicit exit code: as ArgumentParser prints them.
+      if code == .success || error is ExitCode { exit(withError: error) }
+      // Command-line mistakes get ArgumentParser's message; the library's typed errors and
+      // CLIError describe themselves in one line.
+      let message = code == .validationFailure ? GumbelCommand.message(for: error) : String(describing: error)
+      let firstLine = message.split(separator: "\n").first.map(String.init) ?? "unknown error"
       FileHandle.standardError.write(Data("gumbel: error: \(firstLine)\n".utf8))
-      Foundation.exit(error is CLIError || error is DistributionError || error is RandomError || error is PlotError ? 1 : GumbelCommand.exitCode(for: error).rawValue)
+      Foundation.exit(code.rawValue)
     }
   }
 }

@@ -10,7 +10,9 @@ import Testing
   }
 
   /// Runs the `gumbel` executable built next to this test bundle.
-  static func gumbel(_ arguments: String...) throws -> Result {
+  static func gumbel(_ arguments: String...) throws -> Result { try gumbel(arguments) }
+
+  static func gumbel(_ arguments: [String]) throws -> Result {
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let process = Process()
     process.executableURL = directory.appendingPathComponent("gumbel")
@@ -66,6 +68,13 @@ import Testing
     #expect(draws.count == 50 && !draws.contains(1))
     let uniform = try Self.json(Self.gumbel("random", "uniform", "--seed", "3", "--shape", "100", "--minval", "-2", "--maxval", "-1", "--dtype", "float64", "--format", "json"))
     #expect(Self.doubles(uniform["values"]).allSatisfy { $0 >= -2 && $0 < -1 })
+  }
+
+  @Test func helpPrintsUsageAndSucceeds() throws {
+    for arguments in [["--help"], ["sample", "--help"], ["random", "bits", "--help"]] {
+      let result = try Self.gumbel(arguments)
+      #expect(result.status == 0 && result.stdout.contains("USAGE:") && result.stderr.isEmpty, "\(arguments)")
+    }
   }
 
   @Test func negativeListValuesWorkWithAndWithoutEquals() throws {
