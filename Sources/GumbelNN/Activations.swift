@@ -6,6 +6,7 @@ public struct ReLU<Scalar: TensorFloatingPoint>: ParameterFreeLayer {
   public typealias TangentVector = NoParameters<Scalar>
   public init() {}
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { input.relu() }
 }
 
@@ -14,6 +15,7 @@ public struct Sigmoid<Scalar: TensorFloatingPoint>: ParameterFreeLayer {
   public typealias TangentVector = NoParameters<Scalar>
   public init() {}
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { input.sigmoid() }
 }
 
@@ -22,6 +24,7 @@ public struct Softplus<Scalar: TensorFloatingPoint>: ParameterFreeLayer {
   public typealias TangentVector = NoParameters<Scalar>
   public init() {}
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { input.softplus() }
 }
 
@@ -30,5 +33,6 @@ public struct LogSigmoid<Scalar: TensorFloatingPoint>: ParameterFreeLayer {
   public typealias TangentVector = NoParameters<Scalar>
   public init() {}
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { input.logSigmoid() }
 }

@@ -115,7 +115,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     var oneHots = [Scalar]()
     oneHots.reserveCapacity(samples * logits.scalarCount)
     for s in 0..<samples {
-      oneHots += GumbelSoftmax(trustedLogits: logits, temperature: 1).hardSample(using: key.fold(in: UInt32(s))).scalars
+      oneHots += Self.gumbelMax(logits: logits, key: key.fold(in: UInt32(s))).scalars
     }
     let z = Tensor(shape: [samples * logits.rowCount, categoryCount], scalars: oneHots)
     let targets = Tensor(shape: [samples * batch, pixelCount], scalars: Array([[Scalar]](repeating: images.scalars, count: samples).joined()))
@@ -127,6 +127,26 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     }
   }
 
+  /// One-hot samples `one_hot(argmax(logits + g))` of each row, `g` standard Gumbel noise from
+  /// `key` (the forward value of ``GumbelSoftmax/hardSample(using:count:)`` with the same key).
+  public static func gumbelMax(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    let k = logits.columnCount
+    let noise: [Scalar] = key.gumbel(count: logits.scalarCount)
+    var out = [Scalar](repeating: 0, count: logits.scalarCount)
+    logits.scalars.withUnsafeBufferPointer { x in
+      for r in 0..<logits.rowCount {
+        var best = r * k
+        var bestValue = x[best] + noise[best]
+        for i in (r * k + 1)..<((r + 1) * k) where x[i] + noise[i] > bestValue {
+          best = i
+          bestValue = x[i] + noise[i]
+        }
+        out[best] = 1
+      }
+    }
+    return Tensor(shape: logits.shape, scalars: out)
+  }
+
   /// The decoder's pixel probabilities at the most probable latent classes `argmax q(z | x)`:
   /// `[batch, pixels]`, for pictures of reconstructions.
   public func reconstructions(of images: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -136,7 +156,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   /// The decoder's pixel probabilities for `count` latents drawn from the uniform prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
     let uniform = Tensor<Scalar>(repeating: 0, shape: [count * latentCount, categoryCount])
-    return decode(GumbelSoftmax(trustedLogits: uniform, temperature: 1).hardSample(using: key)).sigmoid()
+    return decode(Self.gumbelMax(logits: uniform, key: key)).sigmoid()
   }
 
   public var parameters: [Tensor<Scalar>] {

@@ -106,8 +106,9 @@ public struct Dense<Scalar: TensorFloatingPoint & RandomFloatingPoint>: Layer {
   public var outputSize: Int { weight.shape[1] }
 
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-    matmul(input, weight) + bias
+    affine(input, weight, bias)
   }
 
   public var parameters: [Tensor<Scalar>] {

@@ -21,8 +21,11 @@ where TangentVector: ParameterGroup, TangentVector.Scalar == Scalar {}
 /// in the style of a Haiku module (parameters made from a ``PRNGKey`` when the layer is built).
 /// Configuration that is not trained is `@noDerivative`.
 public protocol Layer: TrainableModel {
-  /// The layer applied to `input`.
+  /// The layer applied to `input`. Differentiable with respect to the layer and the input, and
+  /// with respect to the layer alone (the first layer of a network, whose input is data, skips
+  /// the input's gradient).
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar>
 }
 

@@ -26,6 +26,7 @@ public struct Sequential<First: Layer, Second: Layer>: Layer where First.Scalar 
   }
 
   @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
     second(first(input))
   }
