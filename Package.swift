@@ -29,7 +29,7 @@ let package = Package(
     // Gradient estimators for discrete variables.
     .target(
       name: "GumbelEstimators",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions"]),
+      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", .product(name: "RealModule", package: "swift-numerics")]),
     // Haiku-style layers, optimisers, and the categorical VAE.
     .target(
       name: "GumbelNN",
@@ -39,7 +39,7 @@ let package = Package(
     // SVG figures of the distributions: a small renderer and the notebook's plots.
     .target(
       name: "GumbelPlot",
-      dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor"]),
+      dependencies: ["GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelTensor"]),
     // Umbrella module: re-exports the above.
     .target(
       name: "GumbelKit",
@@ -75,14 +75,19 @@ let package = Package(
       dependencies: ["GumbelData"]),
     .testTarget(
       name: "GumbelEstimatorsTests",
-      dependencies: ["GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport"],
+      dependencies: ["GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
       exclude: ["make_estimator_means.py"]),
+    // Invariants over a million generated hostile inputs (in release builds).
+    .testTarget(
+      name: "GumbelPropertyTests",
+      dependencies: ["GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport",
+                     .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelCLITests",
-      dependencies: ["gumbel"]),
+      dependencies: ["gumbel", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelPlotTests",
-      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelRandom", "gumbel"],
+      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "gumbel", "_GumbelTestSupport"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -1,34 +1,14 @@
+import _GumbelTestSupport
 import Foundation
 import Testing
 
 /// Random extreme inputs through the built binary: logit scales up to 3e37, half the categories
 /// masked, temperatures from 1e-4 to 1e4. Every run prints finite numbers or one clean error line.
 @Suite struct CLIFuzzTests {
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
-  static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("gumbel")
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationReason == .exit, "killed by a signal: \(arguments)")
-    return (process.terminationStatus, stdout, stderr)
+  static func run(_ arguments: [String]) throws -> GumbelProcessResult {
+    let result = try runGumbel(arguments)
+    #expect(result.exited, "killed by a signal: \(arguments)")
+    return result
   }
 
   /// All numbers in a JSON document, which must parse.
@@ -45,7 +25,7 @@ import Testing
   }
 
   @Test func extremeInputsGiveFiniteOutputsOrOneLineErrors() throws {
-    var rng = Generator(state: 2026)
+    var rng = SplitMix64(seed: 2026)
     for index in 0..<60 {
       let k = Int.random(in: 1...12, using: &rng)
       let scale = exp(Double.random(in: log(1e-3)...log(3e37), using: &rng))

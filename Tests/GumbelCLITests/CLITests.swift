@@ -1,32 +1,14 @@
+import _GumbelTestSupport
 import Foundation
 import Testing
 
 /// End-to-end tests of the built `gumbel` binary: its output, and one-line errors.
 @Suite struct CLITests {
-  struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-  }
+  typealias Result = GumbelProcessResult
 
-  /// Runs the `gumbel` executable built next to this test bundle.
-  static func gumbel(_ arguments: String...) throws -> Result { try gumbel(arguments) }
+  static func gumbel(_ arguments: String...) throws -> Result { try runGumbel(arguments) }
 
-  static func gumbel(_ arguments: [String]) throws -> Result {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("gumbel")
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
-  }
+  static func gumbel(_ arguments: [String]) throws -> Result { try runGumbel(arguments) }
 
   static func json(_ result: Result) throws -> [String: Any] {
     #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -155,20 +137,11 @@ import Testing
     ["frobnicate"],
   ])
   func badInputGivesOneLineAndANonZeroExit(arguments: [String]) throws {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("gumbel")
-    process.arguments = arguments
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = Pipe()
-    try process.run()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus != 0)
-    #expect(process.terminationReason == .exit, "terminated by a signal")
-    let lines = stderr.split(separator: "\n")
-    #expect(lines.count == 1, "stderr: \(stderr)")
-    #expect(stderr.hasPrefix("gumbel: error: "))
+    let result = try runGumbel(arguments)
+    #expect(result.status != 0)
+    #expect(result.exited, "terminated by a signal")
+    #expect(result.stderr.split(separator: "\n").count == 1, "stderr: \(result.stderr)")
+    #expect(result.stderr.hasPrefix("gumbel: error: "))
   }
+
 }

@@ -39,6 +39,15 @@ import Testing
     #expect(c.klDivergence(to: c).scalars[0] == 0)
   }
 
+  @Test func badInputsAreTypedErrors() {
+    #expect(throws: DistributionError.empty) { try Categorical(logits: Tensor<Float>([Float]())) }
+    #expect(throws: DistributionError.invalidLogit(index: 0, value: .infinity)) { try Categorical(logits: Tensor<Float>([.infinity, 0])) }
+    #expect(throws: DistributionError.allLogitsMasked(row: 1)) { try Categorical(logits: Tensor<Float>(rows: [[0, 1], [-.infinity, -.infinity]])) }
+    #expect(throws: DistributionError.probabilitiesDoNotSumToOne(row: 0, sum: 1.5)) { try Categorical(probabilities: Tensor<Double>([1, 0.5])) }
+    #expect(throws: DistributionError.invalidProbability(index: 0, value: .infinity)) { try Categorical(probabilities: Tensor<Double>([.infinity, 0])) }
+    #expect(throws: RandomError.negativeDimension(shape: [-2])) { try Categorical(logits: Tensor<Float>([0, 1])).sample(using: PRNGKey(seed: 0), count: -2) }
+  }
+
   @Test func samplingMatchesTheKeyAndIsNotDifferentiable() throws {
     let key = PRNGKey(seed: 21)
     let c = try Categorical(logits: Tensor<Float>(rows: [[0, 1, 2], [2, 1, 0]]))

@@ -54,6 +54,32 @@ import Testing
     #expect(abs(integral - 1) < 1e-6)
   }
 
+  /// For K = 3 the density integrates to 1 over the 2-simplex. With y = softmax(s1, s2, 0), the
+  /// Jacobian of (s1, s2) -> (y1, y2) is y1 y2 y3; the midpoint rule on [-40, 40]^2, step 0.1.
+  @Test(arguments: [0.8, 2.0])
+  func densityIntegratesToOneForThreeCategories(temperature: Double) throws {
+    let distribution = try GumbelSoftmax(logits: Tensor([0.3, -0.4, 0.1]), temperature: temperature)
+    let step = 0.1
+    let grid = Array(stride(from: -40 + step / 2, to: 40, by: step))
+    var integral = 0.0
+    for s1 in grid {
+      var points: [Double] = []
+      var jacobians: [Double] = []
+      for s2 in grid {
+        let m = max(s1, s2, 0)
+        let e = [Double.exp(s1 - m), Double.exp(s2 - m), Double.exp(-m)]
+        let total = e.reduce(0, +)
+        let y = e.map { $0 / total }
+        guard y.allSatisfy({ $0 > 0 }) else { continue }
+        points += y
+        jacobians.append(y[0] * y[1] * y[2])
+      }
+      let logDensity = distribution.logDensity(of: Tensor(shape: [jacobians.count, 3], scalars: points))
+      integral += zip(logDensity.scalars, jacobians).reduce(0) { $0 + Double.exp($1.0) * $1.1 } * step * step
+    }
+    #expect(abs(integral - 1) < 1e-4)
+  }
+
   @Test func logSampleIsTheLogOfTheSampleAndStaysFiniteAtLowTemperature() throws {
     let distribution = try GumbelSoftmax(logits: Self.logits, temperature: 0.7)
     let y = distribution.sample(using: Self.key, count: 4)

@@ -74,6 +74,17 @@ import Testing
     for (analytic, numeric) in checks { #expect(isClose(analytic, numeric, relative: 1e-7)) }
   }
 
+  @Test func labProblemsAreChecked() throws {
+    #expect(throws: DistributionError.self) { try EstimatorLab.Problem(logits: []) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.Problem(logits: [0, .nan]) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.Problem(logits: [0, 1], values: [1, 2, 3]) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.Problem(logits: [0, 1], target: .infinity) }
+    let problem = try EstimatorLab.Problem(logits: [0, 1])
+    #expect(throws: DistributionError.self) {
+      try EstimatorLab.measure(problem, method: .sampling(.gs), temperature: 1, samples: 0, key: PRNGKey(seed: 0))
+    }
+  }
+
   @Test func movingAverageBaselineCarriesAcrossCalls() {
     var estimator = ReinforceEstimator<Double>(baseline: .movingAverage(decay: 0.5))
     estimator.observe(losses: Tensor([4.0, 8.0]))

@@ -2,36 +2,19 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import _GumbelTestSupport
 import Testing
 
 /// End-to-end tests of `gumbel plot` and `gumbel demo --out`: files that parse, and one-line
 /// errors with a non-zero exit for bad input.
 @Suite struct PlotCommandTests {
-  struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-  }
+  typealias Result = GumbelProcessResult
 
   /// Runs the `gumbel` executable built next to this test bundle.
-  static func gumbel(_ arguments: String...) throws -> Result { try run(arguments) }
+  static func gumbel(_ arguments: String...) throws -> Result { try runGumbel(arguments) }
 
   /// Runs the `gumbel` executable with an argument list.
-  static func run(_ arguments: [String]) throws -> Result {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = directory.appendingPathComponent("gumbel")
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
-  }
+  static func run(_ arguments: [String]) throws -> Result { try runGumbel(arguments) }
 
   /// A fresh temporary directory.
   static func temporaryDirectory() throws -> String {
