@@ -55,7 +55,7 @@ public enum WeightInitializer<Scalar: TensorFloatingPoint & RandomFloatingPoint>
 
   /// The inverse of the error function on (-1, 1): M. Giles, "Approximating the erfinv
   /// function" (GPU Computing Gems, 2011), refined by two Newton steps on `erf(x) = y`.
-  static func inverseErf(_ y: Double) -> Double {
+  public static func inverseErf(_ y: Double) -> Double {
     var w = -Foundation.log((1 - y) * (1 + y))
     var p: Double
     if w < 5 {

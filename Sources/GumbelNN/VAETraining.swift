@@ -182,7 +182,7 @@ public struct VAETrainer {
   }
 
   /// Rows `indices` of `images`.
-  static func rows(_ indices: ArraySlice<Int>, of images: Tensor<Float>) -> Tensor<Float> {
+  public static func rows(_ indices: ArraySlice<Int>, of images: Tensor<Float>) -> Tensor<Float> {
     let width = images.shape[1]
     var out = [Float]()
     out.reserveCapacity(indices.count * width)

@@ -105,9 +105,9 @@ struct TrainVAE: ParsableCommand {
 
     let text = format == .text
     if text {
-      print("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator), seed \(seed); "
+      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator), seed \(seed); "
         + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
-      if resume { print("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
+      if resume { Self.say("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
     }
     let showProgress = text && isatty(STDERR_FILENO) != 0
     while trainer.state.epoch < epochs {
@@ -117,7 +117,7 @@ struct TrainVAE: ParsableCommand {
       }
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
       if text {
-        print(String(format: "epoch %d/%d  train loss %.2f  test -ELBO %.2f  tau %.3f  %.2f s (%.0f images/s)",
+        Self.say(String(format: "epoch %d/%d  train loss %.2f  test -ELBO %.2f  tau %.3f  %.2f s (%.0f images/s)",
                      record.epoch, epochs, record.trainLoss, record.testNegELBO, record.temperature, record.seconds,
                      Double(trainer.stepsPerEpoch * configuration.batchSize) / record.seconds))
       }
@@ -136,11 +136,17 @@ struct TrainVAE: ParsableCommand {
     ])
     try Data((summary + "\n").utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("summary.json")))
     if text {
-      print(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats, %.2f s per epoch (median after the first); figures and checkpoint in %@",
+      Self.say(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats, %.2f s per epoch (median after the first); figures and checkpoint in %@",
                    trainer.state.epoch, trainNegELBO, testNegELBO, seconds, out))
     } else {
-      print(summary)
+      Self.say(summary)
     }
+  }
+
+  /// Writes a line to standard output unbuffered, so that each epoch's line appears when it ends
+  /// even when the output is a file or a pipe.
+  static func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
   }
 
   /// The median of the epochs' training seconds, leaving out the first epoch when there are others.

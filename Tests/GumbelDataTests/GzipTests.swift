@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import GumbelData
+import GumbelData
 
 /// Bytes from a hex string.
 func hex(_ s: String) -> [UInt8] {

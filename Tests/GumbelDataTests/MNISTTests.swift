@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import GumbelData
+import GumbelData
 
 final class MNISTTests: XCTestCase {
   var directory: String!

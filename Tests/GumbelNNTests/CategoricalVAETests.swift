@@ -1,7 +1,7 @@
 import _Differentiation
 import Foundation
 import XCTest
-@testable import GumbelNN
+import GumbelNN
 import GumbelDistributions
 import GumbelEstimators
 import GumbelRandom

@@ -1,6 +1,6 @@
 import _Differentiation
 import XCTest
-@testable import GumbelNN
+import GumbelNN
 import GumbelRandom
 import GumbelTensor
 import _GumbelTestSupport
