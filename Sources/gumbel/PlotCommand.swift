@@ -5,7 +5,7 @@ import GumbelKit
 struct Plot: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Draw SVG figures of the Gumbel-softmax (Concrete) distribution at several temperatures.",
-    subcommands: [Temperatures.self, Simplex.self, Histogram.self])
+    subcommands: [Temperatures.self, Simplex.self, Histogram.self, Estimators.self])
 }
 
 /// The temperatures and the output file of a figure.
@@ -79,6 +79,40 @@ extension Plot {
                                      temperatures: figure.temperatureValues, sampleCount: samples, binCount: bins,
                                      key: key.prngKey)
       try plot.write(to: figure.out)
+    }
+  }
+
+  /// `gumbel plot estimators`: the bias and variance of each gradient estimator against the temperature.
+  struct Estimators: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Bias and variance of each gradient estimator of d/dlogits E[(V . z - T)^2] against the temperature (log-log).")
+
+    @OptionGroup var categories: CategoryOptions
+    @Option(parsing: .unconditional, help: "The values V (default 0,1,...,K-1: with T = 0, f is the squared index).")
+    var values: NumberList<Double>?
+    @Option(parsing: .unconditional, help: "The target T.")
+    var target: Double = 0
+    @Option(parsing: .unconditional, help: "Comma-separated temperatures, each finite and positive (default: 0.1,0.2,0.5,1,2,5).")
+    var temperatures: NumberList<Double>?
+    @Option(help: "How many single-sample estimates each point is measured from.")
+    var samples: Int = 2000
+    @Option(help: "Conditional draws of gumbel-rao.")
+    var raoSamples: Int = 10
+    @OptionGroup var key: KeyOptions
+    @Option(help: "The SVG file to write.")
+    var out: String
+
+    func run() throws {
+      let logits = try categories.checkedLogits(as: Double.self)
+      // The figure checks each count; this bounds the work of one measurement.
+      if (1...EstimatorFigure.maxSampleCount).contains(samples), (1...EstimatorFigure.maxConditionalSamples).contains(raoSamples),
+         samples * logits.count * raoSamples > 1 << 26 {
+        throw CLIError("--samples x categories x --rao-samples exceeds \(1 << 26)")
+      }
+      let plot = try EstimatorFigure(logits: logits, values: values?.values, target: target,
+                                     temperatures: temperatures?.values ?? [0.1, 0.2, 0.5, 1, 2, 5], sampleCount: samples,
+                                     conditionalSamples: raoSamples, key: key.prngKey)
+      try plot.write(to: out)
     }
   }
 }

@@ -101,7 +101,7 @@ import Testing
     let html = try String(contentsOfFile: directory + "/index.html", encoding: .utf8)
     // Self-contained: no scripts, no style sheets or images from elsewhere.
     for forbidden in ["<script", "<link", "<img", "src=", "@import", "url(http"] { #expect(!html.contains(forbidden), "\(forbidden)") }
-    // Well-formed, with the notebook's story in order and three inline figures.
+    // Well-formed, with the notebook's story in order and four inline figures.
     let document = try XMLDocument(xmlString: html, options: [])
     let root = try #require(document.rootElement())
     func all(_ element: XMLElement) -> [XMLElement] {
@@ -110,10 +110,10 @@ import Testing
     let elements = all(root)
     let sections = elements.filter { $0.name == "section" }.compactMap { $0.attributes?.first { $0.name == "id" }?.stringValue }
     #expect(sections == ["goal", "logits", "categorical-gradient", "temperatures", "histogram", "simplex", "counts",
-                         "straight-through", "schemes", "transcript"])
+                         "straight-through", "estimators", "schemes", "transcript"])
     let figures = elements.filter { ($0.localName ?? $0.name) == "svg" }
-    #expect(figures.count == 3)
-    #expect(elements.filter { $0.name == "figcaption" }.count == 3)
+    #expect(figures.count == 4)
+    #expect(elements.filter { $0.name == "figcaption" }.count == 4)
     // The numbers the terminal demo prints.
     for number in ["201", "199", "198", "190", "212", "0.4632574", "0.11581435"] { #expect(html.contains(number), "\(number)") }
     // Element ids are unique on the page.
