@@ -1,4 +1,5 @@
 import _GumbelTestSupport
+import Foundation
 import GumbelRandom
 import GumbelTensor
 import RealModule
@@ -7,7 +8,7 @@ import RealModule
 /// [-3e38, 3e38] (scales log-uniform from 1e-3 up), often up to half masked with -inf (never a
 /// whole row), temperatures log-uniform in [1e-4, 1e4], categories from 1 to 100,000 and
 /// batches from 1 to 1,000. Most cases are small (up to 64 categories and 16 rows) so that a
-/// million of them run in minutes; one in a thousand is large (rows x categories up to 200,000).
+/// million of them run in minutes; one in five thousand is large (rows x categories up to 200,000).
 struct CaseGenerator {
   var rng: SplitMix64
 
@@ -69,8 +70,11 @@ enum PropertyBudget {
   static let maxElements = 4_000
   static let largeCaseRate = 0.05
   #else
-  static let largeCaseRate = 0.001
-  static func cases(_ releaseCount: Int) -> Int { releaseCount }
+  static let largeCaseRate = 0.0002
+  static func cases(_ releaseCount: Int) -> Int {
+    let scale = ProcessInfo.processInfo.environment["GUMBEL_PROPERTY_SCALE"].flatMap(Double.init) ?? 1
+    return max(1, Int(Double(releaseCount) * scale))
+  }
   static let maxCategories = 100_000
   static let maxElements = 200_000
   #endif
