@@ -49,8 +49,8 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
     switch kind {
     case .reinforce: return reinforce.sample(logits: logits, using: key)
     case .st: return StraightThroughEstimator().sample(logits: logits, using: key)
-    case .gs: return GumbelSoftmax(trustedLogits: logits, temperature: temperature).sample(using: key)
-    case .stGS: return GumbelSoftmax(trustedLogits: logits, temperature: temperature).hardSample(using: key)
+    case .gs: return GumbelSoftmaxEstimator(checkedTemperature: temperature).sample(logits: logits, using: key)
+    case .stGS: return StraightThroughGumbelSoftmaxEstimator(checkedTemperature: temperature).sample(logits: logits, using: key)
     case .gumbelRao: return gumbelRao!.sample(logits: logits, using: key)
     case .reinmax: return reinMax!.sample(logits: logits, using: key)
     }

@@ -13,8 +13,10 @@ public struct GumbelSoftmaxEstimator<Scalar: DistributionFloatingPoint>: Gradien
 
   public init(temperature: Scalar) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
-    self.temperature = temperature
+    self.init(checkedTemperature: temperature)
   }
+
+  init(checkedTemperature temperature: Scalar) { self.temperature = temperature }
 
   @differentiable(reverse, wrt: logits)
   public func sample(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar> {
@@ -32,8 +34,10 @@ public struct StraightThroughGumbelSoftmaxEstimator<Scalar: DistributionFloating
 
   public init(temperature: Scalar) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
-    self.temperature = temperature
+    self.init(checkedTemperature: temperature)
   }
+
+  init(checkedTemperature temperature: Scalar) { self.temperature = temperature }
 
   @differentiable(reverse, wrt: logits)
   public func sample(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar> {
