@@ -25,7 +25,7 @@ let package = Package(
     // Gumbel, Categorical and GumbelSoftmax (Concrete) distributions.
     .target(
       name: "GumbelDistributions",
-      dependencies: ["GumbelRandom", "GumbelTensor"]),
+      dependencies: ["GumbelRandom", "GumbelTensor", .product(name: "RealModule", package: "swift-numerics")]),
     // Gradient estimators for discrete variables.
     .target(
       name: "GumbelEstimators",

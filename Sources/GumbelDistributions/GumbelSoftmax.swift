@@ -127,18 +127,12 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   ///     log p(x) = log (n-1)! + (n-1) log tau + sum_k (log pi_k - tau x_k) - n logsumexp_k(log pi_k - tau x_k)
   ///
   /// over the `n` unmasked categories of each row. Computed in log space throughout, so it is
-  /// finite at low temperatures where the simplex form over- or underflows.
+  /// finite at low temperatures where the simplex form over- or underflows, and accumulated in
+  /// `Double`, so its gradient is finite wherever its exact value fits in `Scalar`. A row with
+  /// an infinite unmasked `x_k` is outside the support: `-infinity`, with zero gradient.
   @differentiable(reverse)
   public func logDensity(ofLogSample x: Tensor<Scalar>) -> Tensor<Scalar> {
-    let masked = withoutDerivative(at: logits).maskedElements
-    let counts = withoutDerivative(at: unmaskedCounts)
-    let logPi = logits.logSoftmax().replacing(where: masked, with: 0)
-    let safeX = x.replacing(where: masked, with: 0)
-    let tau = Tensor(temperature)
-    let terms = logPi - tau * safeX
-    let normaliser = terms.replacing(where: masked, with: -.infinity).logSumExp()
-    let constant = counts.logFactorialOfCountMinusOne
-    return constant + counts.minusOne * tau.log() + terms.sumAlongLastAxis() - counts.value * normaliser
+    ExpConcreteDensity.logDensity(logits: logits, temperature: temperature, logSample: x)
   }
 
   /// The log-density of a point `y` of the open simplex (the Concrete density above), computed
@@ -179,18 +173,5 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   /// The argmax of each row as a float, shape `[...]`.
   private static func argmaxIndices(of x: Tensor<Scalar>) -> Tensor<Scalar> {
     Tensor(shape: Array(x.shape.dropLast()), scalars: x.argmax().map { Scalar($0) })
-  }
-
-  /// Per-row constants of the density: `n`, `n - 1` and `log (n-1)!` for the `n` unmasked
-  /// categories of each row.
-  private var unmaskedCounts: (value: Tensor<Scalar>, minusOne: Tensor<Scalar>, logFactorialOfCountMinusOne: Tensor<Scalar>) {
-    let k = categoryCount
-    let n = (0..<logits.rowCount).map { r in
-      Scalar(logits.scalars[(r * k)..<((r + 1) * k)].lazy.filter { $0 != -.infinity }.count)
-    }
-    let shape = Array(logits.shape.dropLast())
-    return (Tensor(shape: shape, scalars: n),
-            Tensor(shape: shape, scalars: n.map { $0 - 1 }),
-            Tensor(shape: shape, scalars: n.map { Scalar.logGamma($0) }))
   }
 }

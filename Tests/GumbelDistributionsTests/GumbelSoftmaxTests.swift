@@ -171,6 +171,43 @@ import Testing
     #expect(isClose(masked.logDensity(of: value).scalars[0], face.logDensity(of: Tensor([0.3, 0.7])).scalars[0], relative: 1e-12))
   }
 
+  /// The ExpConcrete log-density's derivative (its own primitive) with respect to the
+  /// log-sample, the logits and the temperature, for a batch of logits with masked categories
+  /// and log-samples broadcast over them.
+  @Test func logSampleDensityGradientsMatchFiniteDifferences() {
+    let logits = Tensor<Double>(shape: [2, 4], scalars: [0.5, -.infinity, 2.0, 0.1, -0.3, 0.8, -.infinity, 1.2])
+    let x = GumbelSoftmax(trustedLogits: logits, temperature: 0.7).logSample(using: Self.key, count: 3)
+    let wrtSample = pullbackAgreement(at: x, step: 1e-7) { x in
+      GumbelSoftmax(trustedLogits: logits, temperature: 0.7).logDensity(ofLogSample: x)
+    }
+    let wrtParameters = pullbackAgreement(at: logits, 0.7, step: 1e-7) { l, t in
+      GumbelSoftmax(trustedLogits: l, temperature: t).logDensity(ofLogSample: x)
+    }
+    for (analytic, numeric) in wrtSample + wrtParameters {
+      #expect(isClose(analytic, numeric, relative: 1e-6, absolute: 1e-8), "\(analytic) vs \(numeric)")
+    }
+    let g = gradient(at: GumbelSoftmax(trustedLogits: logits, temperature: 0.7)) { d in d.logDensity(ofLogSample: x).sum() }
+    #expect(g.logits.scalars[1] == 0 && g.logits.scalars[6] == 0)
+  }
+
+  /// A case the property tests found: Float logits spread over `1.3e37` at temperature 0.07
+  /// give log-samples near `-1.8e38`. Composed from element-wise operations, the temperature
+  /// derivative `(n-1)/tau - sum_k (1 - n w_k) x_k` overflowed in its partial sums although its
+  /// value fits in Float; the Float gradient must equal the Double one of the same inputs.
+  @Test func floatLogSampleDensityGradientSurvivesWideLogits() throws {
+    let logits = Tensor<Float>([3.786783e+36, -2.613522e+36, -9.0965003e+36])
+    let distribution = try GumbelSoftmax(logits: logits, temperature: 0.07167746)
+    let x = distribution.logSample(using: PRNGKey(words: (4085763704, 3353320876), scheme: .partitionable))
+    #expect(x.scalars.allSatisfy { $0.isFinite })
+    let narrow = gradient(at: distribution) { d in d.logDensity(ofLogSample: x).sum() }
+    let wide = gradient(at: GumbelSoftmax<Double>(
+      trustedLogits: Tensor(logits.scalars.map(Double.init)), temperature: Double(distribution.temperature))) { d in
+      d.logDensity(ofLogSample: Tensor(x.scalars.map(Double.init))).sum()
+    }
+    #expect(narrow.temperature.isFinite && isClose(Double(narrow.temperature), wide.temperature, relative: 1e-6))
+    for (a, b) in zip(narrow.logits.scalars, wide.logits.scalars) { #expect(isClose(Double(a), b, relative: 1e-6, absolute: 1e-6)) }
+  }
+
   @Test func meanSampleApproachesTheProbabilitiesAsTheTemperatureFalls() throws {
     let probabilities = Tensor<Double>([0.1, 0.2, 0.3, 0.4])
     let n = 20_000
