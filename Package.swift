@@ -14,14 +14,16 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
+    // Vectorised elementary functions and the row-parallel loop of the batch kernels.
+    .target(name: "GumbelKernels"),
     // Keys: JAX's Threefry-2x32 PRNG and its samplers. No autodiff here.
     .target(
       name: "GumbelRandom",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
     // The small differentiable array and the derivatives of its primitives.
     .target(
       name: "GumbelTensor",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
     // Gumbel, Categorical and GumbelSoftmax (Concrete) distributions.
     .target(
       name: "GumbelDistributions",
@@ -43,7 +45,7 @@ let package = Package(
     // Umbrella module: re-exports the above.
     .target(
       name: "GumbelKit",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN", "GumbelData", "GumbelPlot"]),
+      dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN", "GumbelData", "GumbelPlot"]),
     // The command-line tool.
     .executableTarget(
       name: "gumbel",
@@ -57,6 +59,9 @@ let package = Package(
       dependencies: ["GumbelTensor"],
       path: "Tests/_GumbelTestSupport"),
     .testTarget(
+      name: "GumbelKernelsTests",
+      dependencies: ["GumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
+    .testTarget(
       name: "GumbelRandomTests",
       dependencies: ["GumbelRandom", "_GumbelTestSupport"],
       exclude: ["make_jax_vectors.py", "notebook_check.py"]),
@@ -65,7 +70,7 @@ let package = Package(
       dependencies: ["GumbelTensor", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelDistributionsTests",
-      dependencies: ["GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelNN", "GumbelKit", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["GumbelDistributions", "GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelNN", "GumbelKit", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],
       exclude: ["make_oracle_vectors.py"]),
     .testTarget(
       name: "GumbelNNTests",

@@ -52,6 +52,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
 
   /// A distribution from logits that are not checked, for use inside differentiable code
   /// where the logits come from a model.
+  @inlinable
   @differentiable(reverse)
   public init(trustedLogits logits: Tensor<Scalar>, temperature: Scalar) {
     self.logits = logits
@@ -59,7 +60,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   }
 
   /// The number of categories `K`.
-  public var categoryCount: Int { logits.columnCount }
+  @inlinable public var categoryCount: Int { logits.columnCount }
 
   /// The class probabilities `softmax(logits)`.
   @differentiable(reverse)
@@ -68,25 +69,29 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   /// Standard Gumbel noise for `count` samples (shape `[count] + logits.shape`), or for one
   /// sample per row of logits when `count` is `nil`. The same key gives the same noise as
   /// `jax.random.gumbel(key, shape)`.
+  @inlinable
   public func noise(using key: PRNGKey, count: Int? = nil) -> Tensor<Scalar> {
     Self.noise(using: key, count: count, logitsShape: logits.shape)
   }
 
-  private static func noise(using key: PRNGKey, count: Int?, logitsShape: [Int]) -> Tensor<Scalar> {
+  @inlinable
+  static func noise(using key: PRNGKey, count: Int?, logitsShape: [Int]) -> Tensor<Scalar> {
     let shape = count.map { [$0] + logitsShape } ?? logitsShape
     precondition(shape.allSatisfy { $0 >= 0 }, "sample count \(count ?? 0) is negative")
     return Tensor(shape: shape, scalars: key.gumbel(count: shape.reduce(1, *)))
   }
 
   /// `logits + g`, the logits perturbed by fresh Gumbel noise.
+  @inlinable
   @differentiable(reverse, wrt: self)
-  private func perturbedLogits(using key: PRNGKey, count: Int?) -> Tensor<Scalar> {
+  func perturbedLogits(using key: PRNGKey, count: Int?) -> Tensor<Scalar> {
     logits + Self.noise(using: key, count: count, logitsShape: withoutDerivative(at: logits).shape)
   }
 
   /// The log of a reparameterised sample (the ExpConcrete distribution of Maddison et al.):
   /// `log_softmax((logits + g) / temperature)`. At low temperatures this keeps the precision
   /// that `log(sample(...))` loses to underflow.
+  @inlinable
   @differentiable(reverse, wrt: self)
   public func logSample(using key: PRNGKey, count: Int? = nil) -> Tensor<Scalar> {
     perturbedLogits(using: key, count: count).logSoftmax(temperature: temperature)
@@ -94,32 +99,89 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
 
   /// A reparameterised (soft) sample, `softmax((logits + g) / temperature)`, differentiable
   /// with respect to the logits and the temperature.
+  @inlinable
   @differentiable(reverse, wrt: self)
   public func sample(using key: PRNGKey, count: Int? = nil) -> Tensor<Scalar> {
-    perturbedLogits(using: key, count: count).softmax(temperature: temperature)
+    Self.relaxedSample(.soft, logits: logits, temperature: temperature, key: key, count: count)
   }
 
   /// A straight-through sample: the one-hot vector of `argmax(logits + g)` in the forward pass,
   /// and the gradient of the soft sample in the backward pass (Jang et al., section 2.2).
   /// Its category equals `jax.random.categorical(key, logits)` for the same key.
+  @inlinable
   @differentiable(reverse, wrt: self)
   public func hardSample(using key: PRNGKey, count: Int? = nil) -> Tensor<Scalar> {
-    let perturbed = perturbedLogits(using: key, count: count)
-    let soft = perturbed.softmax(temperature: temperature)
-    return Tensor.straightThrough(withoutDerivative(at: perturbed).oneHotArgmax(), gradientFrom: soft)
+    Self.relaxedSample(.oneHot, logits: logits, temperature: temperature, key: key, count: count)
   }
 
   /// A straight-through category index, as a float: `argmax(logits + g)` in the forward pass,
   /// and the gradient of the soft index `sum_k k * y_k` in the backward pass. Shape: the
   /// sample shape without the last (category) dimension.
+  @inlinable
   @differentiable(reverse, wrt: self)
   public func indexSample(using key: PRNGKey, count: Int? = nil) -> Tensor<Scalar> {
-    let perturbed = perturbedLogits(using: key, count: count)
-    let soft = perturbed.softmax(temperature: temperature)
-    let k = withoutDerivative(at: categoryCount)
-    let indices = Tensor<Scalar>(shape: [k], scalars: (0..<k).map { Scalar($0) })
-    let hard = Self.argmaxIndices(of: withoutDerivative(at: perturbed))
-    return Tensor.straightThrough(hard, gradientFrom: (soft * indices).sumAlongLastAxis())
+    Self.relaxedSample(.index, logits: logits, temperature: temperature, key: key, count: count)
+  }
+
+  /// What a sampler returns from a draw: the soft sample, its straight-through one-hot
+  /// vector, or its straight-through index.
+  @usableFromInline
+  enum SampleForm {
+    case soft, oneHot, index
+
+    /// The forward value of this form.
+    @inlinable
+    func value(of draw: GumbelSoftmaxDraw<Scalar>) -> Tensor<Scalar> {
+      let k = draw.shape.last ?? 1
+      switch self {
+      case .soft:
+        return Tensor(shape: draw.shape, scalars: draw.sample)
+      case .oneHot:
+        var out = [Scalar](repeating: 0, count: draw.sample.count)
+        for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
+        return Tensor(shape: draw.shape, scalars: out)
+      case .index:
+        return Tensor(shape: Array(draw.shape.dropLast()), scalars: draw.argmax.map { Scalar($0) })
+      }
+    }
+
+    /// The upstream tangent of the soft sample that the straight-through pullback passes on:
+    /// `v` itself, or `v_r * k` for the index `sum_k k * y_k` of row `r`.
+    @inlinable
+    func softUpstream(_ v: Tensor<Scalar>, draw: GumbelSoftmaxDraw<Scalar>) -> [Scalar] {
+      switch self {
+      case .soft, .oneHot:
+        return v.unbroadcast(to: draw.shape).scalars
+      case .index:
+        let k = draw.shape.last ?? 1
+        let perRow = v.unbroadcast(to: Array(draw.shape.dropLast())).scalars
+        return (0..<draw.sample.count).map { i in perRow[i / k] * Scalar(i % k) }
+      }
+    }
+  }
+
+  /// The samplers as one primitive of the logits and the temperature, with the fused kernels
+  /// of ``GumbelSoftmaxKernels`` forward and backward.
+  @inlinable
+  @differentiable(reverse, wrt: (logits, temperature))
+  static func relaxedSample(
+    _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
+  ) -> Tensor<Scalar> {
+    form.value(of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: false))
+  }
+
+  @inlinable
+  @derivative(of: relaxedSample, wrt: (logits, temperature))
+  static func _vjpRelaxedSample(
+    _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
+  ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
+    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: true)
+    let logitsShape = logits.shape
+    return (form.value(of: draw), { v in
+      let gradients = Scalar.gumbelSoftmaxPullback(
+        of: draw, upstream: form.softUpstream(v, draw: draw), temperature: temperature, logitsShape: logitsShape)
+      return (gradients.logits, gradients.temperature)
+    })
   }
 
   /// The log-density of a log-sample `x = log y` under the ExpConcrete distribution:
@@ -170,8 +232,4 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
     }
   }
 
-  /// The argmax of each row as a float, shape `[...]`.
-  private static func argmaxIndices(of x: Tensor<Scalar>) -> Tensor<Scalar> {
-    Tensor(shape: Array(x.shape.dropLast()), scalars: x.argmax().map { Scalar($0) })
-  }
 }

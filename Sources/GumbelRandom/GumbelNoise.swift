@@ -1,3 +1,4 @@
+import GumbelKernels
 import RealModule
 
 extension PRNGKey {
@@ -17,9 +18,16 @@ extension PRNGKey {
     gumbelUnchecked(count: try RandomLimits.elementCount(of: shape))
   }
 
+  /// The noise in blocks of 16,384 samples, spread over ``Parallelism/maxThreads`` threads.
   @inlinable
   func gumbelUnchecked<Scalar: RandomFloatingPoint>(count: Int) -> [Scalar] {
-    Scalar.randomWords(key: self, count: count).map(Scalar.standardGumbel(fromRandomWord:))
+    [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+      let base = out.baseAddress!
+      Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 14) { _, range in
+        Scalar.standardGumbelSamples(key: self, count: count, range: range, into: base + range.lowerBound)
+      }
+      initialized = count
+    }
   }
 }
 
@@ -44,5 +52,57 @@ extension RandomFloatingPoint {
     // `u * (1 - tiny) + tiny` rounds to `u + tiny`, as in JAX: the same value for u > 0.
     let u = Swift.max(tiny, tiny.addingProduct(unitInterval(fromRandomWord: word), 1 - tiny))
     return -log(-log(u))
+  }
+
+  /// One sample per word, through ``standardGumbel(fromRandomWord:)``.
+  @inlinable
+  public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Self>) {
+    let words = [RandomWord](unsafeUninitializedCapacity: range.count) { words, initialized in
+      randomWords(key: key, count: count, range: range, into: words.baseAddress!)
+      initialized = range.count
+    }
+    for (i, word) in words.enumerated() { (out + i).initialize(to: standardGumbel(fromRandomWord: word)) }
+  }
+}
+
+extension Float {
+  /// Standard Gumbel samples of eight words at once, with ``VectorMath``'s logarithm: `u` is
+  /// `unitInterval(word)` raised to `tiny` where it is 0 (for `u > 0`, JAX's
+  /// `u * (1 - tiny) + tiny` rounds to `u`), and the sample `-log(-log(u))`.
+  @inlinable @inline(__always)
+  static func standardGumbel(fromRandomWords words: SIMD8<UInt32>) -> SIMD8<Float> {
+    let one = SIMD8<UInt32>(repeating: 0x3F80_0000)
+    let u = unsafeBitCast((words &>> 9) | one, to: SIMD8<Float>.self) - 1
+    let clamped = u.replacing(with: .leastNormalMagnitude, where: u .== 0)
+    return -VectorMath.logOfPositiveNormal(-VectorMath.logOfPositiveNormal(clamped))
+  }
+
+  /// The vectorised form of the generic sampler, with the same values.
+  @inlinable @inline(__always)
+  public static func standardGumbel(fromRandomWord word: UInt32) -> Float {
+    standardGumbel(fromRandomWords: SIMD8(repeating: word))[0]
+  }
+
+  /// Eight samples at a time (a last partial group is padded), so every sample goes through
+  /// the same vector code whatever its position in `range`.
+  @inlinable
+  public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+    let n = range.count
+    out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
+      RandomBits.words32(key: key, count: count, range: range, into: words)
+    }
+    let raw = UnsafeMutableRawPointer(out)
+    var i = 0
+    while i + 8 <= n {
+      let words = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self)
+      raw.storeBytes(of: standardGumbel(fromRandomWords: words), toByteOffset: 4 * i, as: SIMD8<Float>.self)
+      i += 8
+    }
+    if i < n {
+      var words = SIMD8<UInt32>()
+      for lane in 0..<(n - i) { words[lane] = raw.load(fromByteOffset: 4 * (i + lane), as: UInt32.self) }
+      let samples = standardGumbel(fromRandomWords: words)
+      for lane in 0..<(n - i) { raw.storeBytes(of: samples[lane], toByteOffset: 4 * (i + lane), as: Float.self) }
+    }
   }
 }

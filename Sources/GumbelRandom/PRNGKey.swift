@@ -49,7 +49,7 @@ public struct PRNGKey: Hashable, Sendable, CustomStringConvertible {
         child(Threefry2x32.hash(key: words, counter: (UInt32(truncatingIfNeeded: j >> 32), UInt32(truncatingIfNeeded: j))))
       }
     case .original:
-      let flat = RandomBits.originalWords(key: words, count: 2 * count)
+      let flat = RandomBits.words32(key: self, count: 2 * count)
       return (0..<count).map { j in child((flat[2 * j], flat[2 * j + 1])) }
     }
   }

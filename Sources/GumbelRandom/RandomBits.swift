@@ -9,80 +9,130 @@ enum RandomBits {
   /// `count` 32-bit words: `jax.random.bits(key, (count,), uint32)`.
   @inlinable
   static func words32(key: PRNGKey, count: Int) -> [UInt32] {
+    [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
+      words32(key: key, count: count, range: 0..<count, into: out.baseAddress!)
+      initialized = count
+    }
+  }
+
+  /// Words `range` of the `count` words of ``words32(key:count:)``, written to
+  /// `out[0..<range.count]`: any slice of a draw can be computed on its own (by one thread
+  /// of a batch kernel) and equals the same slice of the whole draw.
+  @inlinable
+  static func words32(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
     switch key.scheme {
-    case .original: return originalWords(key: key.words, count: count)
     case .partitionable:
-      return partitionable(key: key.words, count: count) { $0 ^ $1 }
+      // Counter (hi32(j), lo32(j)); hi32 is 0 below RandomLimits.maxElementCount.
+      fillLinear(key: key.words, range: range, into: out, first: (0, 0), firstStep: 0, output: .xor)
+    case .original:
+      // Word j < half is the first output of block j, whose counter is (j, half + j) (or (j, 0)
+      // for the padding of an odd count); word j >= half is the second output of block j - half.
+      let half = (count + 1) / 2
+      let low = range.clamped(to: 0..<half), high = range.clamped(to: half..<count)
+      let padded = count % 2 == 1 && low.contains(half - 1)
+      let linearLow = low.lowerBound..<(padded ? low.upperBound - 1 : low.upperBound)
+      fillLinear(key: key.words, range: linearLow, into: out, first: (0, half), firstStep: 1, output: .first)
+      if padded {
+        out[linearLow.count] = Threefry2x32.hash(key: key.words, counter: (UInt32(truncatingIfNeeded: half - 1), 0)).0
+      }
+      fillLinear(key: key.words, range: high, into: out + low.count, first: (-half, 0), firstStep: 1, output: .second)
+    }
+  }
+
+  /// Which 32-bit word a block gives: the xor of its two outputs (the partitionable scheme), or
+  /// one of them (the original scheme).
+  @usableFromInline
+  enum BlockOutput { case xor, first, second }
+
+  /// For each `j` in `range`, hashes the counter `(firstStep * j + first.0, j + first.1)`
+  /// (modulo 2^32) and writes the chosen output to `out[j - range.lowerBound]`, eight counters
+  /// at a time in vector registers; a last partial group is padded.
+  @inlinable @inline(__always)
+  static func fillLinear(
+    key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
+    first: (Int, Int), firstStep: UInt32, output: BlockOutput
+  ) {
+    let iota = Lanes(0, 1, 2, 3, 4, 5, 6, 7)
+    let raw = UnsafeMutableRawPointer(out)
+    var j = range.lowerBound
+    while j < range.upperBound {
+      let lanes = min(Lanes.scalarCount, range.upperBound - j)
+      var x0 = Lanes(repeating: UInt32(truncatingIfNeeded: Int(firstStep) * j + first.0)) &+ iota &* firstStep
+      var x1 = Lanes(repeating: UInt32(truncatingIfNeeded: j + first.1)) &+ iota
+      Threefry2x32.hash(key: key, &x0, &x1)
+      let words: Lanes
+      switch output {
+      case .xor: words = x0 ^ x1
+      case .first: words = x0
+      case .second: words = x1
+      }
+      let offset = 4 * (j - range.lowerBound)
+      if lanes == Lanes.scalarCount {
+        raw.storeBytes(of: words, toByteOffset: offset, as: Lanes.self)
+      } else {
+        for lane in 0..<lanes { raw.storeBytes(of: words[lane], toByteOffset: offset + 4 * lane, as: UInt32.self) }
+      }
+      j += lanes
     }
   }
 
   /// `count` 64-bit words: `jax.random.bits(key, (count,), uint64)` with 64-bit types enabled.
   @inlinable
   static func words64(key: PRNGKey, count: Int) -> [UInt64] {
-    switch key.scheme {
-    case .original:
-      // iota(2n) split in halves: word j pairs counter j (high) with counter n + j (low).
-      return blocks(key: key.words, count: count, counter: { j in (UInt32(truncatingIfNeeded: j), UInt32(truncatingIfNeeded: count + j)) }) {
-        UInt64($0) << 32 | UInt64($1)
-      }
-    case .partitionable:
-      return partitionable(key: key.words, count: count) { UInt64($0) << 32 | UInt64($1) }
-    }
-  }
-
-  /// The partitionable scheme: element `i` hashes the counter `(hi32(i), lo32(i))`.
-  @inlinable
-  static func partitionable<Word>(
-    key: (UInt32, UInt32), count: Int, combine: (UInt32, UInt32) -> Word
-  ) -> [Word] {
-    blocks(key: key, count: count, counter: { i in (UInt32(truncatingIfNeeded: i >> 32), UInt32(truncatingIfNeeded: i)) }, combine: combine)
-  }
-
-  /// `count` values, value `j` combining the two words of the hash of `counter(j)`.
-  @inlinable
-  static func blocks<Word>(
-    key: (UInt32, UInt32), count: Int,
-    counter: (Int) -> (UInt32, UInt32),
-    combine: (UInt32, UInt32) -> Word
-  ) -> [Word] {
-    [Word](unsafeUninitializedCapacity: count) { out, initialized in
-      var j = 0
-      while j + Lanes.scalarCount <= count {
-        var x0 = Lanes(), x1 = Lanes()
-        for lane in 0..<Lanes.scalarCount {
-          (x0[lane], x1[lane]) = counter(j + lane)
-        }
-        Threefry2x32.hash(key: key, &x0, &x1)
-        for lane in 0..<Lanes.scalarCount {
-          (out.baseAddress! + j + lane).initialize(to: combine(x0[lane], x1[lane]))
-        }
-        j += Lanes.scalarCount
-      }
-      while j < count {
-        let (y0, y1) = Threefry2x32.hash(key: key, counter: counter(j))
-        (out.baseAddress! + j).initialize(to: combine(y0, y1))
-        j += 1
-      }
+    [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+      words64(key: key, count: count, range: 0..<count, into: out.baseAddress!)
       initialized = count
     }
   }
 
-  /// The original scheme's `threefry_2x32(key, iota(count))`: the counters `0..<count`, padded
-  /// with one 0 when `count` is odd, are split into halves `x0` and `x1`; word `j` is the first
-  /// output of block `j` and word `half + j` the second.
-  @usableFromInline
-  static func originalWords(key: (UInt32, UInt32), count: Int) -> [UInt32] {
-    let half = (count + 1) / 2
-    var words = [UInt32](repeating: 0, count: count)
-    let pairs = blocks(key: key, count: half, counter: { j in
-      let second = j + half
-      return (UInt32(truncatingIfNeeded: j), second < count ? UInt32(truncatingIfNeeded: second) : 0)
-    }) { ($0, $1) }
-    for (j, pair) in pairs.enumerated() {
-      words[j] = pair.0
-      if j + half < count { words[j + half] = pair.1 }
+  /// Words `range` of ``words64(key:count:)``, written to `out[0..<range.count]`.
+  @inlinable
+  static func words64(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt64>) {
+    switch key.scheme {
+    case .original:
+      // iota(2n) split in halves: word j pairs counter j (high) with counter n + j (low).
+      fill(key: key.words, range: range, into: out, counter: { j in
+        (UInt32(truncatingIfNeeded: j), UInt32(truncatingIfNeeded: count + j))
+      }) { UInt64($0) << 32 | UInt64($1) }
+    case .partitionable:
+      fill(key: key.words, range: range, into: out, counter: partitionableCounter) { UInt64($0) << 32 | UInt64($1) }
     }
-    return words
+  }
+
+  /// The partitionable scheme: element `i` hashes the counter `(hi32(i), lo32(i))`.
+  @inlinable @inline(__always)
+  static func partitionableCounter(_ i: Int) -> (UInt32, UInt32) {
+    (UInt32(truncatingIfNeeded: i >> 32), UInt32(truncatingIfNeeded: i))
+  }
+
+  /// For each `j` in `range`, writes `combine(hash(counter(j)))` to `out[j - range.lowerBound]`,
+  /// hashing eight counters at a time.
+  @inlinable @inline(__always)
+  static func fill<Word>(
+    key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<Word>,
+    counter: (Int) -> (UInt32, UInt32),
+    combine: (UInt32, UInt32) -> Word
+  ) {
+    var j = range.lowerBound
+    var o = out
+    while j + Lanes.scalarCount <= range.upperBound {
+      var x0 = Lanes(), x1 = Lanes()
+      for lane in 0..<Lanes.scalarCount {
+        (x0[lane], x1[lane]) = counter(j + lane)
+      }
+      Threefry2x32.hash(key: key, &x0, &x1)
+      for lane in 0..<Lanes.scalarCount {
+        (o + lane).initialize(to: combine(x0[lane], x1[lane]))
+      }
+      j += Lanes.scalarCount
+      o += Lanes.scalarCount
+    }
+    while j < range.upperBound {
+      let (y0, y1) = Threefry2x32.hash(key: key, counter: counter(j))
+      o.initialize(to: combine(y0, y1))
+      j += 1
+      o += 1
+    }
   }
 }
 

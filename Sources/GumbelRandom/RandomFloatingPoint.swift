@@ -6,8 +6,17 @@ public protocol RandomFloatingPoint: BinaryFloatingPoint, Real, Sendable {
   /// The raw word that one sample of this type consumes.
   associatedtype RandomWord: FixedWidthInteger & UnsignedInteger & Sendable
 
-  /// Random words for `count` samples from `key`.
-  static func randomWords(key: PRNGKey, count: Int) -> [RandomWord]
+  /// Words `range` of the random words for `count` samples from `key`, written to
+  /// `out[0..<range.count]`.
+  static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<RandomWord>)
+
+  /// The standard Gumbel sample that one random word gives (see ``standardGumbelSamples(key:count:range:into:)``).
+  static func standardGumbel(fromRandomWord word: RandomWord) -> Self
+
+  /// Samples `range` of the `count` standard Gumbel samples of `key`, written to
+  /// `out[0..<range.count]`: equal, bit for bit, to the same elements of
+  /// `key.gumbel(count: count)`.
+  static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Self>)
 
   /// A float in [0, 1) from a random word, as JAX's `_uniform` does: the top `significandBitCount`
   /// bits become the significand of a float in [1, 2), from which 1 is subtracted.
@@ -16,8 +25,8 @@ public protocol RandomFloatingPoint: BinaryFloatingPoint, Real, Sendable {
 
 extension Float: RandomFloatingPoint {
   @inlinable
-  public static func randomWords(key: PRNGKey, count: Int) -> [UInt32] {
-    RandomBits.words32(key: key, count: count)
+  public static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
+    RandomBits.words32(key: key, count: count, range: range, into: out)
   }
 
   @inlinable @inline(__always)
@@ -28,12 +37,23 @@ extension Float: RandomFloatingPoint {
 
 extension Double: RandomFloatingPoint {
   @inlinable
-  public static func randomWords(key: PRNGKey, count: Int) -> [UInt64] {
-    RandomBits.words64(key: key, count: count)
+  public static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt64>) {
+    RandomBits.words64(key: key, count: count, range: range, into: out)
   }
 
   @inlinable @inline(__always)
   public static func unitInterval(fromRandomWord word: UInt64) -> Double {
     Double(bitPattern: (word >> 12) | 0x3FF0_0000_0000_0000) - 1
+  }
+}
+
+extension RandomFloatingPoint {
+  /// Random words for `count` samples from `key`.
+  @inlinable
+  public static func randomWords(key: PRNGKey, count: Int) -> [RandomWord] {
+    [RandomWord](unsafeUninitializedCapacity: count) { out, initialized in
+      randomWords(key: key, count: count, range: 0..<count, into: out.baseAddress!)
+      initialized = count
+    }
   }
 }

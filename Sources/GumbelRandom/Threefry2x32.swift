@@ -26,32 +26,37 @@ public enum Threefry2x32 {
   }
 
   /// Hashes `V.scalarCount` counters at once, lane by lane: lane `i` of the counter is
-  /// `(x0[i], x1[i])`, and is replaced by its hash.
+  /// `(x0[i], x1[i])`, and is replaced by its hash. Straight-line code on whole vectors
+  /// (no per-lane loops), so that it stays in vector registers.
   @inlinable @inline(__always)
   public static func hash<V: SIMD>(key: (UInt32, UInt32), _ x0: inout V, _ x1: inout V)
   where V.Scalar == UInt32 {
-    let ks0 = key.0
-    let ks1 = key.1
-    let ks2 = key.0 ^ key.1 ^ parity
+    let ks0 = V(repeating: key.0)
+    let ks1 = V(repeating: key.1)
+    let ks2 = V(repeating: key.0 ^ key.1 ^ parity)
+    var a = x0 &+ ks0, b = x1 &+ ks1
+    fourRounds(&a, &b, 13, 15, 26, 6); a &+= ks1; b &+= ks2 &+ 1
+    fourRounds(&a, &b, 17, 29, 16, 24); a &+= ks2; b &+= ks0 &+ 2
+    fourRounds(&a, &b, 13, 15, 26, 6); a &+= ks0; b &+= ks1 &+ 3
+    fourRounds(&a, &b, 17, 29, 16, 24); a &+= ks1; b &+= ks2 &+ 4
+    fourRounds(&a, &b, 13, 15, 26, 6); a &+= ks2; b &+= ks0 &+ 5
+    x0 = a
+    x1 = b
+  }
 
-    @inline(__always) func rounds(_ r0: UInt32, _ r1: UInt32, _ r2: UInt32, _ r3: UInt32) {
-      round(r0); round(r1); round(r2); round(r3)
-    }
-    @inline(__always) func round(_ r: UInt32) {
-      x0 = x0 &+ x1
-      x1 = (x1 &<< r) | (x1 &>> (32 - r))
-      x1 = x1 ^ x0
-    }
-    @inline(__always) func inject(_ a: UInt32, _ b: UInt32, _ i: UInt32) {
-      x0 = x0 &+ a
-      x1 = x1 &+ (b &+ i)
-    }
+  /// Four rounds `a += b; b = rotl(b, r); b ^= a` with the rotations `r0...r3`.
+  @inlinable @inline(__always)
+  static func fourRounds<V: SIMD>(_ a: inout V, _ b: inout V, _ r0: UInt32, _ r1: UInt32, _ r2: UInt32, _ r3: UInt32)
+  where V.Scalar == UInt32 {
+    a &+= b; b = rotateLeft(b, r0) ^ a
+    a &+= b; b = rotateLeft(b, r1) ^ a
+    a &+= b; b = rotateLeft(b, r2) ^ a
+    a &+= b; b = rotateLeft(b, r3) ^ a
+  }
 
-    inject(ks0, ks1, 0)
-    rounds(13, 15, 26, 6); inject(ks1, ks2, 1)
-    rounds(17, 29, 16, 24); inject(ks2, ks0, 2)
-    rounds(13, 15, 26, 6); inject(ks0, ks1, 3)
-    rounds(17, 29, 16, 24); inject(ks1, ks2, 4)
-    rounds(13, 15, 26, 6); inject(ks2, ks0, 5)
+  /// `x` rotated left by `r` bits in every lane, `0 < r < 32`.
+  @inlinable @inline(__always)
+  static func rotateLeft<V: SIMD>(_ x: V, _ r: UInt32) -> V where V.Scalar == UInt32 {
+    (x &<< V(repeating: r)) | (x &>> V(repeating: 32 - r))
   }
 }

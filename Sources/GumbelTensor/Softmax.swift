@@ -17,15 +17,29 @@ extension Tensor {
   /// - Precondition: `temperature > 0`; every row has a logit above `-infinity`.
   @inlinable
   public func softmax(temperature: Scalar = 1) -> Tensor {
-    mapRows(temperature: temperature) { z, out in
-      var total: Scalar = 0
-      for k in z.indices {
-        let e = Scalar.exp(z[k])
-        out[k] = e
-        total += e
+    let columns = columnCount
+    var out = scalars
+    out.withUnsafeMutableBufferPointer { out in
+      for r in 0..<rowCount {
+        _ = Self.softmaxRowInPlace(UnsafeMutableBufferPointer(rebasing: out[(r * columns)..<((r + 1) * columns)]), temperature: temperature)
       }
-      for k in z.indices { out[k] /= total }
     }
+    return Tensor(shape: shape, scalars: out)
+  }
+
+  /// Replaces a row `x` by `softmax(x / temperature)`, as ``softmax(temperature:)`` computes
+  /// it, and returns the index of its largest element (the first on ties): the kernel shared
+  /// by the softmax and the fused Gumbel-softmax samplers, so that both give the same bits.
+  @inlinable @inline(__always)
+  public static func softmaxRowInPlace(_ row: UnsafeMutableBufferPointer<Scalar>, temperature: Scalar) -> Int {
+    guard !row.isEmpty else { return 0 }
+    var best = 0
+    for k in 1..<row.count where row[k] > row[best] { best = k }
+    let m = row[best]
+    for k in row.indices { row[k] = (row[k] - m) / temperature }
+    let total = Scalar.exponentiateReturningSum(row)
+    for k in row.indices { row[k] /= total }
+    return best
   }
 
   /// `log(softmax(x / temperature))` of each row: `z_k - log(sum_j exp(z_j))` with
@@ -36,9 +50,8 @@ extension Tensor {
   @inlinable
   public func logSoftmax(temperature: Scalar = 1) -> Tensor {
     mapRows(temperature: temperature) { z, out in
-      var total: Scalar = 0
-      for k in z.indices { total += Scalar.exp(z[k]) }
-      let logTotal = Scalar.log(total)
+      for k in z.indices { out[k] = z[k] }
+      let logTotal = Scalar.log(Scalar.exponentiateReturningSum(out))
       for k in z.indices { out[k] = z[k] - logTotal }
     }
   }

@@ -1,0 +1,125 @@
+import GumbelKernels
+import GumbelRandom
+import GumbelTensor
+
+/// One draw of Gumbel-softmax samples for a batch, as the fused kernel leaves it.
+public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
+  /// The shape of the sample: `[count] + logits.shape`, or `logits.shape`.
+  public var shape: [Int]
+  /// The soft sample `softmax((logits + g) / temperature)`, row-major.
+  public var sample: [Scalar]
+  /// The perturbed logits `logits + g`, kept only when a pullback will need them.
+  public var perturbed: [Scalar]?
+  /// The category `argmax(logits + g)` of each row (the first on ties).
+  public var argmax: [Int32]
+
+  @inlinable
+  public init(shape: [Int], sample: [Scalar], perturbed: [Scalar]?, argmax: [Int32]) {
+    self.shape = shape
+    self.sample = sample
+    self.perturbed = perturbed
+    self.argmax = argmax
+  }
+}
+
+/// The fused kernels behind ``GumbelSoftmax``'s samplers and their derivatives.
+///
+/// The forward kernel makes one pass per block of rows: Gumbel noise for the block (the same
+/// bits as `key.gumbel(count:)` gives for those elements), plus the logits, then for each row
+/// the maximum, `exp((x - max) / temperature)`, the sum and the division, all while the row is
+/// in cache. Blocks run on up to ``Parallelism/maxThreads`` threads and do not depend on the
+/// thread count, so neither do the results.
+///
+/// The functions are generic and inlinable; ``DistributionFloatingPoint`` exposes them as
+/// requirements that `Float` and `Double` implement by calling them, so every call runs code
+/// specialised for its scalar type, even from generic code.
+public enum GumbelSoftmaxKernels {
+  /// Draws `softmax((logits + g) / temperature)` for each row, with `g` standard Gumbel noise
+  /// from `key` for `count` samples (shape `[count] + logits.shape`) or one per row of logits.
+  @inlinable
+  public static func draw<Scalar: DistributionFloatingPoint>(
+    logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?, keepPerturbed: Bool
+  ) -> GumbelSoftmaxDraw<Scalar> {
+    let shape = count.map { [$0] + logits.shape } ?? logits.shape
+    precondition(shape.allSatisfy { $0 >= 0 }, "sample count \(count ?? 0) is negative")
+    let k = logits.columnCount
+    let total = shape.reduce(1, *)
+    let rows = k == 0 ? 0 : total / k
+    let logitRows = logits.rowCount
+    var argmax = [Int32](repeating: 0, count: rows)
+    var perturbed: [Scalar]? = keepPerturbed ? [Scalar](repeating: 0, count: total) : nil
+    let sample = [Scalar](unsafeUninitializedCapacity: total) { out, initialized in
+      logits.scalars.withUnsafeBufferPointer { l in
+        argmax.withUnsafeMutableBufferPointer { argmax in
+          let kept = perturbed?.withUnsafeMutableBufferPointer { $0.baseAddress }
+          let out = out.baseAddress, l = l.baseAddress, argmax = argmax.baseAddress
+          Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Parallelism.blockRows(elementsPerRow: k)) { _, block in
+            let start = block.lowerBound * k
+            Scalar.standardGumbelSamples(key: key, count: total, range: start..<(block.upperBound * k), into: out! + start)
+            for r in block {
+              let row = out! + r * k, logitRow = l! + (r % logitRows) * k
+              for j in 0..<k { row[j] += logitRow[j] }
+              if let kept { (kept + r * k).update(from: row, count: k) }
+              let best = Tensor<Scalar>.softmaxRowInPlace(UnsafeMutableBufferPointer(start: row, count: k), temperature: temperature)
+              argmax![r] = Int32(best)
+            }
+          }
+        }
+      }
+      initialized = total
+    }
+    return GumbelSoftmaxDraw(shape: shape, sample: sample, perturbed: perturbed, argmax: argmax)
+  }
+
+  /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
+  /// of `<upstream, sample>` for a draw kept with its perturbed logits: per row, with
+  /// `z = (x - max x) / temperature`,
+  ///
+  ///     dz_k = y_k (v_k - <v, y>),  d logits_k = dz_k / temperature,  d temperature = -sum_k dz_k z_k / temperature
+  ///
+  /// summed over the sample's leading dimensions. Elements with `dz_k = 0` or an infinite
+  /// `z_k` (masked categories) add nothing to the temperature gradient. Per-block partial sums
+  /// are added in block order, so the result does not depend on the thread count.
+  @inlinable
+  public static func pullback<Scalar: DistributionFloatingPoint>(
+    of draw: GumbelSoftmaxDraw<Scalar>, upstream v: [Scalar], temperature: Scalar, logitsShape: [Int]
+  ) -> (logits: Tensor<Scalar>, temperature: Scalar) {
+    guard let perturbed = draw.perturbed else { preconditionFailure("the draw did not keep its perturbed logits") }
+    let k = draw.shape.last ?? 1
+    let rows = draw.argmax.count
+    let blockRows = Parallelism.blockRows(elementsPerRow: k)
+    var partials = [Scalar](repeating: 0, count: (rows + blockRows - 1) / max(1, blockRows))
+    let dx = [Scalar](unsafeUninitializedCapacity: draw.sample.count) { dx, initialized in
+      draw.sample.withUnsafeBufferPointer { y in
+        perturbed.withUnsafeBufferPointer { p in
+          v.withUnsafeBufferPointer { v in
+            partials.withUnsafeMutableBufferPointer { partials in
+              let dx = dx.baseAddress!, y = y.baseAddress!, p = p.baseAddress!, v = v.baseAddress!
+              let partials = partials.baseAddress!
+              Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
+                var dTemperature: Scalar = 0
+                for r in block {
+                  let o = r * k
+                  var dot: Scalar = 0
+                  for j in 0..<k { dot += v[o + j] * y[o + j] }
+                  let m = p[o + Int(draw.argmax[r])]
+                  for j in 0..<k {
+                    let dz = y[o + j] * (v[o + j] - dot)
+                    (dx + o + j).initialize(to: dz / temperature)
+                    guard dz != 0 else { continue }
+                    let z = (p[o + j] - m) / temperature
+                    if z.isFinite { dTemperature -= dz * z / temperature }
+                  }
+                }
+                partials[b] = dTemperature
+              }
+            }
+          }
+        }
+      }
+      initialized = draw.sample.count
+    }
+    let dLogits = Tensor(shape: draw.shape, scalars: dx).unbroadcast(to: logitsShape)
+    return (dLogits, partials.reduce(0, +))
+  }
+}

@@ -1,0 +1,73 @@
+import _Differentiation
+import _GumbelTestSupport
+import GumbelDistributions
+import GumbelKernels
+import GumbelRandom
+import GumbelTensor
+import Testing
+
+/// The fused sampling kernels give the bits of the unfused composition, for any thread count.
+@Suite struct GumbelSoftmaxKernelTests {
+  static func logits<Scalar: DistributionFloatingPoint>(rows: Int, columns: Int, as _: Scalar.Type) -> Tensor<Scalar> {
+    var scalars: [Scalar] = PRNGKey(seed: 3).gumbel(count: rows * columns).map { 3 * $0 }
+    for i in stride(from: 1, to: scalars.count, by: 7) { scalars[i] = -.infinity }
+    return Tensor(shape: [rows, columns], scalars: scalars)
+  }
+
+  static func checkFusedEqualsComposition<Scalar: DistributionFloatingPoint>(_: Scalar.Type) {
+    let logits = Self.logits(rows: 3, columns: 13, as: Scalar.self)
+    let distribution = GumbelSoftmax(trustedLogits: logits, temperature: 0.37)
+    for scheme in [PRNGScheme.partitionable, .original] {
+      let key = PRNGKey(seed: 11, scheme: scheme)
+      let noise = Tensor<Scalar>(shape: [5, 3, 13], scalars: key.gumbel(count: 5 * 3 * 13))
+      let perturbed = logits + noise
+      #expect(distribution.sample(using: key, count: 5) == perturbed.softmax(temperature: 0.37))
+      #expect(distribution.hardSample(using: key, count: 5) == perturbed.oneHotArgmax())
+      #expect(distribution.indexSample(using: key, count: 5).scalars == perturbed.argmax().map { Scalar($0) })
+    }
+  }
+
+  @Test func fusedSamplesEqualTheComposition() {
+    Self.checkFusedEqualsComposition(Float.self)
+    Self.checkFusedEqualsComposition(Double.self)
+  }
+
+  /// A batch large enough to be split over threads (more than
+  /// `Parallelism.minimumParallelElements` elements) gives the same bits on 1, 2 and 3 threads.
+  @Test func resultsDoNotDependOnTheThreadCount() {
+    let logits = Self.logits(rows: 600, columns: 97, as: Float.self)
+    let weights = Self.logits(rows: 600, columns: 97, as: Float.self).replacing(where: logits.maskedElements, with: 0)
+    let key = PRNGKey(seed: 5)
+    func run() -> [[Float]] {
+      let distribution = GumbelSoftmax(trustedLogits: logits, temperature: 0.5)
+      let soft = gradient(at: distribution) { d in (d.sample(using: key) * weights).sum() }
+      let hard = gradient(at: distribution) { d in (d.hardSample(using: key, count: 2) * weights).sum() }
+      return [distribution.sample(using: key).scalars, key.gumbel(count: 600 * 97),
+              soft.logits.scalars, [soft.temperature], hard.logits.scalars, [hard.temperature]]
+    }
+    let one = Parallelism.$maxThreads.withValue(1) { run() }
+    for threads in [2, 3] {
+      #expect(Parallelism.$maxThreads.withValue(threads) { run() } == one, "\(threads) threads")
+    }
+  }
+
+  /// Any slice of a noise draw, computed on its own, equals that slice of the whole draw.
+  @Test(arguments: [PRNGScheme.partitionable, .original])
+  func noiseSlicesEqualTheWholeDraw(scheme: PRNGScheme) {
+    let key = PRNGKey(seed: 9, scheme: scheme)
+    for count in [1, 7, 8, 9, 101] {
+      let whole: [Float] = key.gumbel(count: count)
+      let wide: [Double] = key.gumbel(count: count)
+      for start in [0, 1, count / 2, count - 1] {
+        for end in [start + 1, (start + count + 1) / 2, count] where end > start && end <= count {
+          var part = [Float](repeating: 0, count: end - start)
+          var widePart = [Double](repeating: 0, count: end - start)
+          part.withUnsafeMutableBufferPointer { Float.standardGumbelSamples(key: key, count: count, range: start..<end, into: $0.baseAddress!) }
+          widePart.withUnsafeMutableBufferPointer { Double.standardGumbelSamples(key: key, count: count, range: start..<end, into: $0.baseAddress!) }
+          #expect(part == Array(whole[start..<end]), "count \(count), \(start)..<\(end)")
+          #expect(widePart == Array(wide[start..<end]), "count \(count), \(start)..<\(end)")
+        }
+      }
+    }
+  }
+}
