@@ -29,8 +29,9 @@ public enum Parallelism {
   ) {
     let blockRows = max(1, blockRows)
     let blocks = (count + blockRows - 1) / blockRows
-    let threads = min(maxThreads, blocks)
-    if threads <= 1 || count * elementsPerRow < minimumParallelElements {
+    // Small work never reads the task-local thread count (a lookup that costs more than it).
+    let threads = count * elementsPerRow < minimumParallelElements ? 1 : min(maxThreads, blocks)
+    if threads <= 1 {
       for b in 0..<blocks { body(b, (b * blockRows)..<min(count, (b + 1) * blockRows)) }
       return
     }

@@ -20,8 +20,13 @@ public enum VectorMath {
     let log2e: Float = 1.442_695_04
     let ln2High: Float = 0.693_359_375
     let ln2Low: Float = -2.121_944_4e-4
-    let clamped = x.clamped(lowerBound: Lanes(repeating: -104), upperBound: Lanes(repeating: 89))
-    let n = (clamped * log2e).rounded(.toNearestOrEven)
+    let roundingMagic: Float = 12_582_912  // 1.5 * 2^23, whose unit in the last place is 1
+    let clamped = pointwiseMin(pointwiseMax(x, Lanes(repeating: -104)), Lanes(repeating: 89))
+    // Round to the nearest integer by adding and subtracting 1.5 * 2^23 (the sum has no
+    // fraction bits); the sum's low bits then hold the integer, read without a conversion.
+    let shifted = clamped * log2e + roundingMagic
+    let n = shifted - roundingMagic
+    let ni = unsafeBitCast(shifted.bitPattern(as: UInt32.self) &- roundingMagic.bitPattern, to: SIMD8<Int32>.self)
     let r = clamped - n * ln2High - n * ln2Low
     let r2 = r * r
     var p: Lanes = Lanes(repeating: 1.987_569_15e-4)
@@ -32,10 +37,9 @@ public enum VectorMath {
     p = p * r + 5.000_000_120_1e-1
     let er = p * r2 + r + 1
     // 2^n as two factors 2^(n/2) and 2^(n - n/2), each a normal float for n in [-150, 128].
-    let ni = SIMD8<Int32>(n)
     let half = ni &>> 1
-    let scaleA = Lanes(bitPattern: SIMD8<UInt32>(truncatingIfNeeded: (half &+ 127) &<< 23))
-    let scaleB = Lanes(bitPattern: SIMD8<UInt32>(truncatingIfNeeded: (ni &- half &+ 127) &<< 23))
+    let scaleA = Lanes(bitPattern: unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
+    let scaleB = Lanes(bitPattern: unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
     var result = er * scaleA * scaleB
     result.replace(with: 0, where: x .< -103.972_08)
     result.replace(with: .infinity, where: x .> 88.722_84)
@@ -53,7 +57,7 @@ public enum VectorMath {
   @inlinable @inline(__always)
   public static func logOfPositiveNormal(_ x: Lanes) -> Lanes {
     let bits = x.bitPattern(as: UInt32.self)
-    var e = SIMD8<Int32>(truncatingIfNeeded: bits &>> 23) &- 126
+    var e = unsafeBitCast(bits &>> 23, to: SIMD8<Int32>.self) &- 126
     var m = Lanes(bitPattern: (bits & 0x007F_FFFF) | 0x3F00_0000)  // in [0.5, 1)
     let small = m .< 0.707_106_781_186_547_524
     // m < sqrt(1/2): use 2m - 1 and exponent e - 1; otherwise m - 1.
@@ -70,7 +74,9 @@ public enum VectorMath {
     p = p * f + 2.000_071_476_5e-1
     p = p * f - 2.499_999_399_3e-1
     p = p * f + 3.333_333_117_4e-1
-    let fe = Lanes(e)
+    // The exponent as a float, exactly: 1.5 * 2^23 + e, read from its bits, minus 1.5 * 2^23.
+    let roundingMagic: Float = 12_582_912
+    let fe = Lanes(bitPattern: unsafeBitCast(e, to: SIMD8<UInt32>.self) &+ roundingMagic.bitPattern) - roundingMagic
     var y = f * z * p
     y += fe * -2.121_944_40e-4
     y -= 0.5 * z
