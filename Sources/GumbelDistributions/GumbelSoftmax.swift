@@ -129,16 +129,21 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   enum SampleForm {
     case soft, oneHot, index
 
-    /// The forward value of this form.
+    /// The forward value of this form. The one-hot vector is written over the draw's sample
+    /// when nothing else holds it, so a forward pass allocates one array of the sample's size.
     @inlinable
-    func value(of draw: GumbelSoftmaxDraw<Scalar>) -> Tensor<Scalar> {
+    func value(of draw: consuming GumbelSoftmaxDraw<Scalar>) -> Tensor<Scalar> {
       let k = draw.shape.last ?? 1
       switch self {
       case .soft:
         return Tensor(shape: draw.shape, scalars: draw.sample)
       case .oneHot:
-        var out = [Scalar](repeating: 0, count: draw.sample.count)
-        for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
+        var out = draw.sample
+        draw.sample = []
+        out.withUnsafeMutableBufferPointer { out in
+          out.update(repeating: 0)
+          for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
+        }
         return Tensor(shape: draw.shape, scalars: out)
       case .index:
         return Tensor(shape: Array(draw.shape.dropLast()), scalars: draw.argmax.map { Scalar($0) })
