@@ -2,8 +2,18 @@ import _Differentiation
 
 /// Element-wise arithmetic with broadcasting (see `broadcastShape`), and its derivatives.
 extension Tensor {
+  /// Adding the scalar 0 (``zero``, which automatic differentiation adds to every gradient it
+  /// accumulates) returns the other operand without a pass over its elements.
   @inlinable
-  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, +) }
+  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+    if lhs.isScalarZero, rhs.rank > 0 { return rhs }
+    if rhs.isScalarZero, lhs.rank > 0 { return lhs }
+    return broadcasting(lhs, rhs, +)
+  }
+
+  /// Whether this is a rank-0 tensor holding 0.
+  @inlinable
+  var isScalarZero: Bool { shape.isEmpty && scalars.count == 1 && scalars[0] == 0 }
 
   @inlinable
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, -) }
