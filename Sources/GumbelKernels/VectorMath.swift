@@ -40,11 +40,15 @@ public enum VectorMath {
     let half = ni &>> 1
     let scaleA = Lanes(bitPattern: unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
     let scaleB = Lanes(bitPattern: unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
-    var result = er * scaleA * scaleB
-    result.replace(with: 0, where: x .< -103.972_08)
-    result.replace(with: .infinity, where: x .> 88.722_84)
-    result.replace(with: x, where: x .!= x)
-    return result
+    let result = er * scaleA * scaleB
+    // Selections by bit masks (all ones where true), which stay in vector registers.
+    let underflow = maskBits(x .< -103.972_08)
+    let overflow = maskBits(x .> 88.722_84)
+    let notANumber = maskBits(x .!= x)
+    var bits = result.bitPattern(as: UInt32.self) & ~underflow
+    bits = (bits & ~overflow) | (Float.infinity.bitPattern & overflow)
+    bits = (bits & ~notANumber) | (x.bitPattern(as: UInt32.self) & notANumber)
+    return Lanes(bitPattern: bits)
   }
 
   /// The natural logarithm lane by lane, for positive normal `x`: `x = m 2^e` with
@@ -56,17 +60,16 @@ public enum VectorMath {
   ///   sampler uses); other inputs give unspecified finite values.
   @inlinable @inline(__always)
   public static func logOfPositiveNormal(_ x: Lanes) -> Lanes {
-    let bits = x.bitPattern(as: UInt32.self)
-    var e = unsafeBitCast(bits &>> 23, to: SIMD8<Int32>.self) &- 126
-    var m = Lanes(bitPattern: (bits & 0x007F_FFFF) | 0x3F00_0000)  // in [0.5, 1)
-    let small = m .< 0.707_106_781_186_547_524
-    // m < sqrt(1/2): use 2m - 1 and exponent e - 1; otherwise m - 1.
-    e.replace(with: e &- 1, where: small)
-    m.replace(with: m + m, where: small)
+    // Adding the bits of 1 minus those of sqrt(1/2) carries into the exponent exactly when the
+    // significand is at least sqrt(1/2)'s: m in [sqrt(1/2), sqrt(2)) and its exponent e come
+    // from integer steps alone (as in musl's logf); a select here would make the compiler
+    // scalarise the polynomial below.
+    let shifted = x.bitPattern(as: UInt32.self) &+ (0x3F80_0000 &- 0x3F35_04F3)
+    let e = unsafeBitCast(shifted &>> 23, to: SIMD8<Int32>.self) &- 0x7F
+    let m = Lanes(bitPattern: (shifted & 0x007F_FFFF) &+ 0x3F35_04F3)
     let f = m - 1
     let z = f * f
-    var p: Lanes = Lanes(repeating: 7.037_683_629_2e-2)
-    p = p * f - 1.151_461_031_0e-1
+    var p = f * 7.037_683_629_2e-2 - 1.151_461_031_0e-1
     p = p * f + 1.167_699_874_0e-1
     p = p * f - 1.242_014_084_6e-1
     p = p * f + 1.424_932_278_7e-1
@@ -79,9 +82,15 @@ public enum VectorMath {
     let fe = Lanes(bitPattern: unsafeBitCast(e, to: SIMD8<UInt32>.self) &+ roundingMagic.bitPattern) - roundingMagic
     var y = f * z * p
     y += fe * -2.121_944_40e-4
-    y -= 0.5 * z
+    y -= z * 0.5
     return f + y + fe * 0.693_359_375
   }
+}
+
+/// A comparison's lanes as bits: all ones where it holds, zeros elsewhere.
+@inlinable @inline(__always)
+func maskBits(_ mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<UInt32> {
+  unsafeBitCast(mask, to: SIMD8<UInt32>.self)
 }
 
 extension SIMD8 where Scalar == Float {

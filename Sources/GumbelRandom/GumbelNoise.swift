@@ -73,8 +73,11 @@ extension Float {
   static func standardGumbel(fromRandomWords words: SIMD8<UInt32>) -> SIMD8<Float> {
     let one = SIMD8<UInt32>(repeating: 0x3F80_0000)
     let u = unsafeBitCast((words &>> 9) | one, to: SIMD8<Float>.self) - 1
-    let clamped = u.replacing(with: .leastNormalMagnitude, where: u .== 0)
-    return -VectorMath.logOfPositiveNormal(-VectorMath.logOfPositiveNormal(clamped))
+    // u is 0 or at least 2^-23, so adding tiny changes only 0 (as JAX's u * (1 - tiny) + tiny).
+    let clamped = u + .leastNormalMagnitude
+    // Negation as a subtraction from 0: the compiler keeps that in vector registers.
+    let zero = SIMD8<Float>()
+    return zero - VectorMath.logOfPositiveNormal(zero - VectorMath.logOfPositiveNormal(clamped))
   }
 
   /// The vectorised form of the generic sampler, with the same values.

@@ -19,18 +19,18 @@ public enum Threefry2x32 {
   /// Hashes one counter with one key.
   @inlinable
   public static func hash(key: (UInt32, UInt32), counter: (UInt32, UInt32)) -> (UInt32, UInt32) {
-    var x0 = SIMD2<UInt32>(counter.0, 0)
-    var x1 = SIMD2<UInt32>(counter.1, 0)
+    var x0 = SIMD8<UInt32>(repeating: counter.0)
+    var x1 = SIMD8<UInt32>(repeating: counter.1)
     hash(key: key, &x0, &x1)
     return (x0[0], x1[0])
   }
 
-  /// Hashes `V.scalarCount` counters at once, lane by lane: lane `i` of the counter is
-  /// `(x0[i], x1[i])`, and is replaced by its hash. Straight-line code on whole vectors
-  /// (no per-lane loops), so that it stays in vector registers.
+  /// Hashes eight counters at once, lane by lane: lane `i` of the counter is `(x0[i], x1[i])`,
+  /// and is replaced by its hash. Straight-line code on whole vectors of a concrete type (the
+  /// compiler scalarises the same code written for a generic `SIMD` type).
   @inlinable @inline(__always)
-  public static func hash<V: SIMD>(key: (UInt32, UInt32), _ x0: inout V, _ x1: inout V)
-  where V.Scalar == UInt32 {
+  public static func hash(key: (UInt32, UInt32), _ x0: inout SIMD8<UInt32>, _ x1: inout SIMD8<UInt32>) {
+    typealias V = SIMD8<UInt32>
     let ks0 = V(repeating: key.0)
     let ks1 = V(repeating: key.1)
     let ks2 = V(repeating: key.0 ^ key.1 ^ parity)
@@ -46,17 +46,18 @@ public enum Threefry2x32 {
 
   /// Four rounds `a += b; b = rotl(b, r); b ^= a` with the rotations `r0...r3`.
   @inlinable @inline(__always)
-  static func fourRounds<V: SIMD>(_ a: inout V, _ b: inout V, _ r0: UInt32, _ r1: UInt32, _ r2: UInt32, _ r3: UInt32)
-  where V.Scalar == UInt32 {
+  static func fourRounds(_ a: inout SIMD8<UInt32>, _ b: inout SIMD8<UInt32>, _ r0: UInt32, _ r1: UInt32, _ r2: UInt32, _ r3: UInt32) {
     a &+= b; b = rotateLeft(b, r0) ^ a
     a &+= b; b = rotateLeft(b, r1) ^ a
     a &+= b; b = rotateLeft(b, r2) ^ a
     a &+= b; b = rotateLeft(b, r3) ^ a
   }
 
-  /// `x` rotated left by `r` bits in every lane, `0 < r < 32`.
+  /// `x` rotated left by `r` bits in every lane, `0 < r < 32`. The two shifted parts have no
+  /// bits in common, so adding them equals or-ing them; written as an addition, the compiler
+  /// keeps the rotation in vector registers (an or becomes one scalar rotation per lane).
   @inlinable @inline(__always)
-  static func rotateLeft<V: SIMD>(_ x: V, _ r: UInt32) -> V where V.Scalar == UInt32 {
-    (x &<< V(repeating: r)) | (x &>> V(repeating: 32 - r))
+  static func rotateLeft(_ x: SIMD8<UInt32>, _ r: UInt32) -> SIMD8<UInt32> {
+    (x &<< r) &+ (x &>> (32 - r))
   }
 }
