@@ -19,13 +19,15 @@ extension Tensor {
   ) -> Tensor {
     let shape = broadcastShape(lhs.shape, rhs.shape)
     let a = lhs.scalars, b = rhs.scalars
-    if a.count == b.count { return Tensor(shape: shape, scalars: zip(a, b).map(op)) }
     let count = max(a.count, b.count)
-    if count == 0 { return Tensor(shape: shape, scalars: []) }
+    if count == 0 || a.isEmpty || b.isEmpty { return Tensor(shape: shape, scalars: []) }
     let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
-          if a.count == count {
+          if a.count == b.count {
+            // A plain indexed loop: the optimiser inlines `op` here (it does not through `zip.map`).
+            for i in 0..<count { out[i] = op(a[i], b[i]) }
+          } else if a.count == count {
             var j = 0
             for i in 0..<count {
               out[i] = op(a[i], b[j])
