@@ -31,6 +31,8 @@ enum ExpConcreteDensity {
     var slope: [Double]
     /// `log pi_k` (`-infinity` where masked).
     var logPi: [Double]
+    /// The number `n` of unmasked categories.
+    var unmaskedCount: Double
     var outsideSupport: Bool
   }
 
@@ -52,7 +54,7 @@ enum ExpConcreteDensity {
     let unmasked = l.indices.filter { l[$0] != -.infinity }
     let n = Double(unmasked.count)
     var result = Row(value: 0, slope: Array(repeating: 0, count: l.count),
-                     logPi: Array(repeating: -.infinity, count: l.count), outsideSupport: false)
+                     logPi: Array(repeating: -.infinity, count: l.count), unmaskedCount: n, outsideSupport: false)
 
     let logZ = logSumExp(unmasked.map { l[$0] })
     for k in unmasked { result.logPi[k] = l[k] - logZ }
@@ -119,8 +121,7 @@ enum ExpConcreteDensity {
         guard vr != 0 else { continue }
         let lr = (r % logits.rowCount) * k, xr = (r % logSample.rowCount) * k
         let slopeSum = row.slope.reduce(0, +)
-        let n = Double(row.logPi.filter { $0 != -.infinity }.count)
-        var temperatureTerm = (n - 1) / tau
+        var temperatureTerm = (row.unmaskedCount - 1) / tau
         for j in 0..<k where row.logPi[j] != -.infinity {
           dLogits[lr + j] += vr * (row.slope[j] - Double.exp(row.logPi[j]) * slopeSum)
           dSample[xr + j] -= vr * tau * row.slope[j]

@@ -72,14 +72,10 @@ public enum GumbelSoftmaxKernels {
   }
 
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
-  /// of `<upstream, sample>` for a draw kept with its perturbed logits: per row, with
-  /// `z = (x - max x) / temperature`,
-  ///
-  ///     dz_k = y_k (v_k - <v, y>),  d logits_k = dz_k / temperature,  d temperature = -sum_k dz_k z_k / temperature
-  ///
-  /// summed over the sample's leading dimensions. Elements with `dz_k = 0` or an infinite
-  /// `z_k` (masked categories) add nothing to the temperature gradient. Per-block partial sums
-  /// are added in block order, so the result does not depend on the thread count.
+  /// of `<upstream, sample>` for a draw kept with its perturbed logits: the softmax's pullback
+  /// row by row (`Tensor.softmaxPullbackRow`), summed over the sample's leading dimensions.
+  /// Per-block partial sums are added in block order, so the result does not depend on the
+  /// thread count.
   @inlinable
   public static func pullback<Scalar: DistributionFloatingPoint>(
     of draw: GumbelSoftmaxDraw<Scalar>, upstream v: [Scalar], temperature: Scalar, logitsShape: [Int]
@@ -100,16 +96,9 @@ public enum GumbelSoftmaxKernels {
                 var dTemperature: Scalar = 0
                 for r in block {
                   let o = r * k
-                  var dot: Scalar = 0
-                  for j in 0..<k { dot += v[o + j] * y[o + j] }
-                  let m = p[o + Int(draw.argmax[r])]
-                  for j in 0..<k {
-                    let dz = y[o + j] * (v[o + j] - dot)
-                    (dx + o + j).initialize(to: dz / temperature)
-                    guard dz != 0 else { continue }
-                    let z = (p[o + j] - m) / temperature
-                    if z.isFinite { dTemperature -= dz * z / temperature }
-                  }
+                  dTemperature += Tensor<Scalar>.softmaxPullbackRow(
+                    y: y + o, x: p + o, upstream: v + o, count: k,
+                    maximum: p[o + Int(draw.argmax[r])], temperature: temperature, into: dx + o)
                 }
                 partials[b] = dTemperature
               }

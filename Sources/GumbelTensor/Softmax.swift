@@ -87,13 +87,49 @@ extension Tensor {
     let y = softmax(temperature: temperature)
     return (y, { [self] v in
       let v = v.unbroadcast(to: y.shape).scalars
-      // dz_i = y_i (v_i - <v, y>) for each row.
-      return temperedPullback(temperature: temperature) { range, dz in
-        var dot: Scalar = 0
-        for i in range { dot += v[i] * y.scalars[i] }
-        for i in range { dz[i] = y.scalars[i] * (v[i] - dot) }
+      let k = columnCount
+      var dTemperature: Scalar = 0
+      let dx = [Scalar](unsafeUninitializedCapacity: scalarCount) { dx, initialized in
+        scalars.withUnsafeBufferPointer { x in
+          y.scalars.withUnsafeBufferPointer { y in
+            v.withUnsafeBufferPointer { v in
+              for r in 0..<rowCount {
+                let o = r * k
+                dTemperature += Self.softmaxPullbackRow(
+                  y: y.baseAddress! + o, x: x.baseAddress! + o, upstream: v.baseAddress! + o, count: k,
+                  maximum: x[o..<(o + k)].max()!, temperature: temperature, into: dx.baseAddress! + o)
+              }
+            }
+          }
+        }
+        initialized = scalarCount
       }
+      return (Tensor(shape: shape, scalars: dx), dTemperature)
     })
+  }
+
+  /// One row of the softmax's pullback, shared with the fused Gumbel-softmax kernels: for
+  /// `y = softmax(x / temperature)` of a row `x` of `count` elements whose largest is
+  /// `maximum`, and an upstream `v`, writes `dx_k = dz_k / temperature` with
+  /// `dz_k = y_k (v_k - <v, y>)`, and returns the row's temperature gradient
+  /// `-sum_k dz_k z_k / temperature` for `z = (x - maximum) / temperature`. Elements with
+  /// `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it.
+  @inlinable @inline(__always)
+  public static func softmaxPullbackRow(
+    y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>, count k: Int,
+    maximum m: Scalar, temperature: Scalar, into dx: UnsafeMutablePointer<Scalar>
+  ) -> Scalar {
+    var dot: Scalar = 0
+    for j in 0..<k { dot += v[j] * y[j] }
+    var dTemperature: Scalar = 0
+    for j in 0..<k {
+      let dz = y[j] * (v[j] - dot)
+      (dx + j).initialize(to: dz / temperature)
+      guard dz != 0 else { continue }
+      let z = (x[j] - m) / temperature
+      if z.isFinite { dTemperature -= dz * z / temperature }
+    }
+    return dTemperature
   }
 
   @inlinable
