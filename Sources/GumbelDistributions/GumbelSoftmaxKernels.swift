@@ -59,10 +59,10 @@ public enum GumbelSoftmaxKernels {
             for r in block {
               let row = out! + r * k, logitRow = l! + (r % logitRows) * k
               for j in 0..<k { row[j] += logitRow[j] }
-              if let kept { (kept + r * k).update(from: row, count: k) }
-              let best = Tensor<Scalar>.softmaxRowInPlace(UnsafeMutableBufferPointer(start: row, count: k), temperature: temperature)
-              argmax![r] = Int32(best)
             }
+            if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
+            Tensor<Scalar>.softmaxRowsInPlace(
+              out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
           }
         }
       }

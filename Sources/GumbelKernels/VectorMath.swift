@@ -21,7 +21,11 @@ public enum VectorMath {
     let ln2High: Float = 0.693_359_375
     let ln2Low: Float = -2.121_944_4e-4
     let roundingMagic: Float = 12_582_912  // 1.5 * 2^23, whose unit in the last place is 1
-    let clamped = pointwiseMin(pointwiseMax(x, Lanes(repeating: -104)), Lanes(repeating: 89))
+    // x clamped to [-104, 89]: below -104 the result rounds to 0 (e^-104 is under half the
+    // smallest subnormal), above 89 it overflows to infinity; NaN is restored at the end.
+    let low: Lanes = Lanes(repeating: -104), high: Lanes = Lanes(repeating: 89)
+    let raised = select(low, where: signMask(x - low), otherwise: x)
+    let clamped = select(high, where: signMask(high - raised), otherwise: raised)
     // Round to the nearest integer by adding and subtracting 1.5 * 2^23 (the sum has no
     // fraction bits); the sum's low bits then hold the integer, read without a conversion.
     let shifted = clamped * log2e + roundingMagic
@@ -41,14 +45,18 @@ public enum VectorMath {
     let scaleA = Lanes(bitPattern: unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
     let scaleB = Lanes(bitPattern: unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
     let result = er * scaleA * scaleB
-    // Selections by bit masks (all ones where true), which stay in vector registers.
-    let underflow = maskBits(x .< -103.972_08)
-    let overflow = maskBits(x .> 88.722_84)
-    let notANumber = maskBits(x .!= x)
-    var bits = result.bitPattern(as: UInt32.self) & ~underflow
-    bits = (bits & ~overflow) | (Float.infinity.bitPattern & overflow)
-    bits = (bits & ~notANumber) | (x.bitPattern(as: UInt32.self) & notANumber)
-    return Lanes(bitPattern: bits)
+    // Inputs from -104 to -103.97 already give 0 (their n is -150 and r < 0, so the product is
+    // under half the smallest subnormal). Above 88.72 the exact value overflows; the polynomial
+    // might round just below it, so those lanes are set to infinity explicitly.
+    let overflow = signMask(Lanes(repeating: 88.722_84) - x)
+    let withInfinity = select(Lanes(repeating: .infinity), where: overflow, otherwise: result)
+    return select(x, where: notANumberMask(x), otherwise: withInfinity)
+  }
+
+  /// The larger of `a` and `b` lane by lane, for lanes without NaN.
+  @inlinable @inline(__always)
+  public static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes {
+    select(b, where: signMask(a - b), otherwise: a)
   }
 
   /// The natural logarithm lane by lane, for positive normal `x`: `x = m 2^e` with
@@ -87,10 +95,31 @@ public enum VectorMath {
   }
 }
 
-/// A comparison's lanes as bits: all ones where it holds, zeros elsewhere.
+// Lane selections written as integer arithmetic and bit operations. Swift's comparison
+// operators on SIMD vectors return a `SIMDMask` that the compiler moves through general
+// registers, and `pointwiseMin`/`pointwiseMax` are generic calls; both cost more than the
+// polynomials they guard.
+
+/// All ones in the lanes where `difference` has its sign bit set (where it is negative or
+/// -0), zeros elsewhere: with `difference = a - b`, the lanes where `a < b` (the difference of
+/// two different floats is never zero, and `-infinity - (-infinity)` is NaN, whose lanes are
+/// the caller's to handle).
 @inlinable @inline(__always)
-func maskBits(_ mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<UInt32> {
-  unsafeBitCast(mask, to: SIMD8<UInt32>.self)
+func signMask(_ difference: SIMD8<Float>) -> SIMD8<UInt32> {
+  unsafeBitCast(unsafeBitCast(difference, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
+}
+
+/// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
+@inlinable @inline(__always)
+func notANumberMask(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
+  let magnitude = unsafeBitCast(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
+  return unsafeBitCast((Int32(0x7F80_0000) &- magnitude) &>> 31, to: SIMD8<UInt32>.self)
+}
+
+/// `chosen` in the lanes where `mask` is all ones, `otherwise` where it is zero.
+@inlinable @inline(__always)
+func select(_ chosen: SIMD8<Float>, where mask: SIMD8<UInt32>, otherwise: SIMD8<Float>) -> SIMD8<Float> {
+  SIMD8<Float>(bitPattern: (chosen.bitPattern(as: UInt32.self) & mask) | (otherwise.bitPattern(as: UInt32.self) & ~mask))
 }
 
 extension SIMD8 where Scalar == Float {

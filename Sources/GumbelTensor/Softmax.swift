@@ -1,4 +1,5 @@
 import _Differentiation
+import GumbelKernels
 import RealModule
 
 /// The softmax and log-softmax along the last axis, with a temperature, and their derivatives.
@@ -20,26 +21,43 @@ extension Tensor {
     let columns = columnCount
     var out = scalars
     out.withUnsafeMutableBufferPointer { out in
-      for r in 0..<rowCount {
-        _ = Self.softmaxRowInPlace(UnsafeMutableBufferPointer(rebasing: out[(r * columns)..<((r + 1) * columns)]), temperature: temperature)
+      guard let base = out.baseAddress, columns > 0 else { return }
+      let blockRows = Parallelism.blockRows(elementsPerRow: columns)
+      Parallelism.forEachBlock(rows: rowCount, elementsPerRow: columns, blockRows: blockRows) { _, block in
+        Self.softmaxRowsInPlace(
+          base + block.lowerBound * columns, rows: block.count, columns: columns, temperature: temperature, argmax: nil)
       }
     }
     return Tensor(shape: shape, scalars: out)
   }
 
-  /// Replaces a row `x` by `softmax(x / temperature)`, as ``softmax(temperature:)`` computes
-  /// it, and returns the index of its largest element (the first on ties): the kernel shared
+  /// Replaces each of `rows` consecutive rows `x` of `columns` elements by
+  /// `softmax(x / temperature)`, as ``softmax(temperature:)`` computes it, and writes the index
+  /// of each row's largest element (the first on ties) to `argmax` if given: the kernel shared
   /// by the softmax and the fused Gumbel-softmax samplers, so that both give the same bits.
+  ///
+  /// Three passes over the rows, meant for a block that fits in cache: the maximum of each row
+  /// and `z = (x - max) / temperature`; `exp` over the whole block at once (so short rows
+  /// still fill the vector lanes); each row's sum and the division.
   @inlinable @inline(__always)
-  public static func softmaxRowInPlace(_ row: UnsafeMutableBufferPointer<Scalar>, temperature: Scalar) -> Int {
-    guard !row.isEmpty else { return 0 }
-    var best = 0
-    for k in 1..<row.count where row[k] > row[best] { best = k }
-    let m = row[best]
-    for k in row.indices { row[k] = (row[k] - m) / temperature }
-    let total = Scalar.exponentiateReturningSum(row)
-    for k in row.indices { row[k] /= total }
-    return best
+  public static func softmaxRowsInPlace(
+    _ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int, temperature: Scalar,
+    argmax: UnsafeMutablePointer<Int32>?
+  ) {
+    guard rows > 0, k > 0 else { return }
+    for r in 0..<rows {
+      let row = base + r * k
+      let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
+      let m = row[best]
+      for j in 0..<k { row[j] = (row[j] - m) / temperature }
+      argmax?[r] = Int32(truncatingIfNeeded: best)
+    }
+    Scalar.exponentiate(UnsafeMutableBufferPointer(start: base, count: rows * k))
+    for r in 0..<rows {
+      let row = base + r * k
+      let total = Scalar.sumInLaneOrder(UnsafeBufferPointer(start: row, count: k))
+      for j in 0..<k { row[j] /= total }
+    }
   }
 
   /// `log(softmax(x / temperature))` of each row: `z_k - log(sum_j exp(z_j))` with
@@ -51,7 +69,8 @@ extension Tensor {
   public func logSoftmax(temperature: Scalar = 1) -> Tensor {
     mapRows(temperature: temperature) { z, out in
       for k in z.indices { out[k] = z[k] }
-      let logTotal = Scalar.log(Scalar.exponentiateReturningSum(out))
+      Scalar.exponentiate(out)
+      let logTotal = Scalar.log(Scalar.sumInLaneOrder(UnsafeBufferPointer(out)))
       for k in z.indices { out[k] = z[k] - logTotal }
     }
   }
@@ -97,7 +116,7 @@ extension Tensor {
                 let o = r * k
                 dTemperature += Self.softmaxPullbackRow(
                   y: y.baseAddress! + o, x: x.baseAddress! + o, upstream: v.baseAddress! + o, count: k,
-                  maximum: x[o..<(o + k)].max()!, temperature: temperature, into: dx.baseAddress! + o)
+                  maximum: x[o + Scalar.indexOfMaximum(UnsafeBufferPointer(rebasing: x[o..<(o + k)]))], temperature: temperature, into: dx.baseAddress! + o)
               }
             }
           }
