@@ -130,18 +130,21 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
     case soft, oneHot, index
 
     /// The forward value of this form. The one-hot vector is written over the draw's sample
-    /// when nothing else holds it, so a forward pass allocates one array of the sample's size.
+    /// when `overwritingSample` (nothing else holds it), so a forward pass allocates one array
+    /// of the sample's size.
     @inlinable
-    func value(of draw: consuming GumbelSoftmaxDraw<Scalar>) -> Tensor<Scalar> {
+    func value(of draw: consuming GumbelSoftmaxDraw<Scalar>, overwritingSample: Bool) -> Tensor<Scalar> {
       let k = draw.shape.last ?? 1
       switch self {
       case .soft:
         return Tensor(shape: draw.shape, scalars: draw.sample)
       case .oneHot:
-        var out = draw.sample
+        // Overwriting a sample that a pullback still holds would copy it first; a fresh
+        // array of zeros is one pass instead of two.
+        var out = overwritingSample ? draw.sample : [Scalar](repeating: 0, count: draw.sample.count)
         draw.sample = []
         out.withUnsafeMutableBufferPointer { out in
-          out.update(repeating: 0)
+          if overwritingSample { out.update(repeating: 0) }
           for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
         }
         return Tensor(shape: draw.shape, scalars: out)
@@ -172,7 +175,9 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   static func relaxedSample(
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> Tensor<Scalar> {
-    form.value(of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: false))
+    form.value(
+      of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: false),
+      overwritingSample: true)
   }
 
   @inlinable
@@ -182,7 +187,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
     let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: true)
     let logitsShape = logits.shape
-    return (form.value(of: draw), { v in
+    return (form.value(of: draw, overwritingSample: false), { v in
       let gradients = Scalar.gumbelSoftmaxPullback(
         of: draw, upstream: form.softUpstream(v, draw: draw), temperature: temperature, logitsShape: logitsShape)
       return (gradients.logits, gradients.temperature)

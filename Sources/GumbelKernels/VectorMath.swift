@@ -99,27 +99,91 @@ public enum VectorMath {
 // operators on SIMD vectors return a `SIMDMask` that the compiler moves through general
 // registers, and `pointwiseMin`/`pointwiseMax` are generic calls; both cost more than the
 // polynomials they guard.
+extension VectorMath {
+  /// All ones in the lanes where `difference` has its sign bit set (where it is negative or
+  /// -0), zeros elsewhere: with `difference = a - b`, the lanes where `a < b` (the difference
+  /// of two different floats is never zero, and `-infinity - (-infinity)` is NaN, whose lanes
+  /// are the caller's to handle).
+  @inlinable @inline(__always)
+  public static func signMask(_ difference: Lanes) -> SIMD8<UInt32> {
+    unsafeBitCast(unsafeBitCast(difference, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
+  }
 
-/// All ones in the lanes where `difference` has its sign bit set (where it is negative or
-/// -0), zeros elsewhere: with `difference = a - b`, the lanes where `a < b` (the difference of
-/// two different floats is never zero, and `-infinity - (-infinity)` is NaN, whose lanes are
-/// the caller's to handle).
-@inlinable @inline(__always)
-func signMask(_ difference: SIMD8<Float>) -> SIMD8<UInt32> {
-  unsafeBitCast(unsafeBitCast(difference, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
-}
+  /// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
+  @inlinable @inline(__always)
+  public static func notANumberMask(_ x: Lanes) -> SIMD8<UInt32> {
+    let magnitude = unsafeBitCast(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
+    return unsafeBitCast((Int32(0x7F80_0000) &- magnitude) &>> 31, to: SIMD8<UInt32>.self)
+  }
 
-/// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
-@inlinable @inline(__always)
-func notANumberMask(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
-  let magnitude = unsafeBitCast(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
-  return unsafeBitCast((Int32(0x7F80_0000) &- magnitude) &>> 31, to: SIMD8<UInt32>.self)
-}
+  /// All ones in the lanes that hold an infinity or NaN (all exponent bits set).
+  @inlinable @inline(__always)
+  public static func nonFiniteMask(_ x: Lanes) -> SIMD8<UInt32> {
+    zeroBitsMask((x.bitPattern(as: UInt32.self) & 0x7F80_0000) ^ 0x7F80_0000)
+  }
 
-/// `chosen` in the lanes where `mask` is all ones, `otherwise` where it is zero.
-@inlinable @inline(__always)
-func select(_ chosen: SIMD8<Float>, where mask: SIMD8<UInt32>, otherwise: SIMD8<Float>) -> SIMD8<Float> {
-  SIMD8<Float>(bitPattern: (chosen.bitPattern(as: UInt32.self) & mask) | (otherwise.bitPattern(as: UInt32.self) & ~mask))
+  /// All ones in the lanes that hold +0 or -0.
+  @inlinable @inline(__always)
+  public static func zeroMask(_ x: Lanes) -> SIMD8<UInt32> {
+    zeroBitsMask(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF)
+  }
+
+  /// All ones in the lanes of `bits` (each below 2^31) that are 0.
+  @inlinable @inline(__always)
+  static func zeroBitsMask(_ bits: SIMD8<UInt32>) -> SIMD8<UInt32> {
+    unsafeBitCast(unsafeBitCast(bits &- 1, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
+  }
+
+  /// `chosen` in the lanes where `mask` is all ones, `otherwise` where it is zero.
+  @inlinable @inline(__always)
+  public static func select(_ chosen: Lanes, where mask: SIMD8<UInt32>, otherwise: Lanes) -> Lanes {
+    Lanes(bitPattern: (chosen.bitPattern(as: UInt32.self) & mask) | (otherwise.bitPattern(as: UInt32.self) & ~mask))
+  }
+
+  /// The sum of the lanes, in a fixed order: the halves, then their halves, then the pair.
+  @inlinable @inline(__always)
+  public static func sum(_ x: Lanes) -> Float {
+    let quarter = x.lowHalf + x.highHalf
+    let pair = quarter.lowHalf + quarter.highHalf
+    return pair[0] + pair[1]
+  }
+
+  /// The largest lane, for lanes without NaN.
+  @inlinable @inline(__always)
+  public static func maximum(of x: Lanes) -> Float {
+    var m = x[0]
+    for lane in 1..<Lanes.scalarCount { m = Swift.max(m, x[lane]) }
+    return m
+  }
+
+  /// Eight floats from `source`.
+  @inlinable @inline(__always)
+  public static func load(_ source: UnsafePointer<Float>) -> Lanes {
+    UnsafeRawPointer(source).loadUnaligned(as: Lanes.self)
+  }
+
+  /// Writes eight floats to `destination`.
+  @inlinable @inline(__always)
+  public static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(destination).storeBytes(of: x, as: Lanes.self)
+  }
+
+  /// `count` (at most 8) floats from `source` in the first lanes, `padding` in the others:
+  /// built lane by lane, so meant for a last partial group, not a loop.
+  @inlinable @inline(__always)
+  public static func load(_ source: UnsafePointer<Float>, count: Int, padding: Float) -> Lanes {
+    if count >= Lanes.scalarCount { return load(source) }
+    var x = Lanes(repeating: padding)
+    for lane in 0..<count { x[lane] = source[lane] }
+    return x
+  }
+
+  /// Writes the first `count` (at most 8) lanes of `x` to `destination`.
+  @inlinable @inline(__always)
+  public static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count >= Lanes.scalarCount { return store(x, to: destination) }
+    for lane in 0..<count { destination[lane] = x[lane] }
+  }
 }
 
 extension SIMD8 where Scalar == Float {

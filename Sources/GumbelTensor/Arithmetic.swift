@@ -55,6 +55,31 @@ extension Tensor {
     (lhs * rhs, { v in ((v * rhs).unbroadcast(to: lhs.shape), (v * lhs).unbroadcast(to: rhs.shape)) })
   }
 
+  // Products and quotients often have one operand that is not differentiated (a weight held
+  // fixed, a constant): these derivatives with respect to one operand skip the other's
+  // gradient, an array the size of the result.
+
+  @inlinable
+  @derivative(of: *, wrt: lhs)
+  static func _vjpMultiplyLeft(lhs: Tensor, rhs: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let lhsShape = lhs.shape
+    return (lhs * rhs, { v in (v * rhs).unbroadcast(to: lhsShape) })
+  }
+
+  @inlinable
+  @derivative(of: *, wrt: rhs)
+  static func _vjpMultiplyRight(lhs: Tensor, rhs: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let rhsShape = rhs.shape
+    return (lhs * rhs, { v in (v * lhs).unbroadcast(to: rhsShape) })
+  }
+
+  @inlinable
+  @derivative(of: /, wrt: lhs)
+  static func _vjpDivideLeft(lhs: Tensor, rhs: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let lhsShape = lhs.shape
+    return (lhs / rhs, { v in (v / rhs).unbroadcast(to: lhsShape) })
+  }
+
   @inlinable
   @derivative(of: /)
   static func _vjpDivide(lhs: Tensor, rhs: Tensor)

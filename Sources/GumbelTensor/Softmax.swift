@@ -138,17 +138,7 @@ extension Tensor {
     y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>, count k: Int,
     maximum m: Scalar, temperature: Scalar, into dx: UnsafeMutablePointer<Scalar>
   ) -> Scalar {
-    var dot: Scalar = 0
-    for j in 0..<k { dot += v[j] * y[j] }
-    var dTemperature: Scalar = 0
-    for j in 0..<k {
-      let dz = y[j] * (v[j] - dot)
-      (dx + j).initialize(to: dz / temperature)
-      guard dz != 0 else { continue }
-      let z = (x[j] - m) / temperature
-      if z.isFinite { dTemperature -= dz * z / temperature }
-    }
-    return dTemperature
+    Scalar.softmaxPullbackRow(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)
   }
 
   @inlinable

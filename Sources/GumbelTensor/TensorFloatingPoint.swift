@@ -17,9 +17,16 @@ where TangentVector == Self {
   /// ``VectorMath/exp(_:)`` and pads a last partial group).
   static func exponentiate(_ buffer: UnsafeMutableBufferPointer<Self>)
 
-  /// The sum of `buffer`'s elements in a fixed order: `Float` adds element `i` into lane
-  /// `i % 8` of eight partial sums and then adds the lanes; `Double` adds from first to last.
+  /// The sum of `buffer`'s elements in a fixed order: `Float` adds each full group of eight
+  /// into eight partial sums, adds those, then the remaining elements one by one; `Double`
+  /// adds from first to last.
   static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Self>) -> Self
+
+  /// One row of the softmax's pullback: see ``Tensor/softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)``.
+  static func softmaxPullbackRow(
+    y: UnsafePointer<Self>, x: UnsafePointer<Self>, upstream v: UnsafePointer<Self>, count k: Int,
+    maximum m: Self, temperature: Self, into dx: UnsafeMutablePointer<Self>
+  ) -> Self
 }
 
 extension Float: TensorFloatingPoint {
@@ -37,9 +44,7 @@ extension Float: TensorFloatingPoint {
       i += 8
     }
     if i < n { best = VectorMath.maximum(best, raw.loadUnaligned(fromByteOffset: 4 * (n - 8), as: SIMD8<Float>.self)) }
-    // The lanes' maximum, written out: `SIMD.max()` is a generic call.
-    var m = best[0]
-    for lane in 1..<8 { m = Swift.max(m, best[lane]) }
+    let m = VectorMath.maximum(of: best)
     for k in 0..<n where base[k] == m { return k }
     return scalarIndexOfMaximum(buffer)
   }
@@ -47,39 +52,64 @@ extension Float: TensorFloatingPoint {
   @inlinable
   public static func exponentiate(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress else { return }
-    let raw = UnsafeMutableRawPointer(base)
     let n = buffer.count
     var i = 0
     while i + 8 <= n {
-      let e = VectorMath.exp(raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self))
-      raw.storeBytes(of: e, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+      VectorMath.store(VectorMath.exp(VectorMath.load(base + i)), to: base + i)
       i += 8
     }
     if i < n {
-      var x = SIMD8<Float>(repeating: -.infinity)
-      for lane in 0..<(n - i) { x[lane] = base[i + lane] }
-      let e = VectorMath.exp(x)
-      for lane in 0..<(n - i) { base[i + lane] = e[lane] }
+      VectorMath.store(VectorMath.exp(VectorMath.load(base + i, count: n - i, padding: -.infinity)), to: base + i, count: n - i)
     }
   }
 
+  /// Full groups of eight are added lane by lane and the lanes by ``VectorMath/sum(_:)``; the
+  /// last `count % 8` elements are then added one by one.
   @inlinable
   public static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Float>) -> Float {
     guard let base = buffer.baseAddress else { return 0 }
-    let raw = UnsafeRawPointer(base)
     let n = buffer.count
     var sums = SIMD8<Float>()
     var i = 0
     while i + 8 <= n {
-      sums += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+      sums += VectorMath.load(base + i)
       i += 8
     }
-    if i < n {
-      var x = SIMD8<Float>()
-      for lane in 0..<(n - i) { x[lane] = base[i + lane] }
-      sums += x
+    var total = VectorMath.sum(sums)
+    while i < n {
+      total += base[i]
+      i += 1
     }
-    return sums.sum()
+    return total
+  }
+
+  /// Eight elements at a time, the last `count % 8` one by one (vectors padded element by
+  /// element cost more than they save); the dot product and the temperature gradient are
+  /// summed as in ``sumInLaneOrder(_:)``.
+  @inlinable
+  public static func softmaxPullbackRow(
+    y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
+    maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
+  ) -> Float {
+    let full = k - k % 8
+    var dots = SIMD8<Float>()
+    for i in stride(from: 0, to: full, by: 8) { dots += VectorMath.load(v + i) * VectorMath.load(y + i) }
+    var dot = VectorMath.sum(dots)
+    for j in full..<k { dot += v[j] * y[j] }
+    let dotLanes = SIMD8<Float>(repeating: dot)
+    let tau = SIMD8<Float>(repeating: temperature), maximum = SIMD8<Float>(repeating: m)
+    var terms = SIMD8<Float>()
+    for i in stride(from: 0, to: full, by: 8) {
+      let dz = VectorMath.load(y + i) * (VectorMath.load(v + i) - dotLanes)
+      VectorMath.store(dz / tau, to: dx + i)
+      let z = (VectorMath.load(x + i) - maximum) / tau
+      // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
+      let skipped = VectorMath.zeroMask(dz) | VectorMath.nonFiniteMask(z)
+      terms += VectorMath.select(SIMD8(), where: skipped, otherwise: dz * z / tau)
+    }
+    return softmaxPullbackElements(
+      full..<k, y: y, x: x, upstream: v, dot: dot, maximum: m, temperature: temperature, into: dx,
+      startingFrom: -VectorMath.sum(terms))
   }
 }
 
@@ -100,6 +130,38 @@ extension Double: TensorFloatingPoint {
     for x in buffer { total += x }
     return total
   }
+
+  @inlinable
+  public static func softmaxPullbackRow(
+    y: UnsafePointer<Double>, x: UnsafePointer<Double>, upstream v: UnsafePointer<Double>, count k: Int,
+    maximum m: Double, temperature: Double, into dx: UnsafeMutablePointer<Double>
+  ) -> Double {
+    var dot: Double = 0
+    for j in 0..<k { dot += v[j] * y[j] }
+    return softmaxPullbackElements(
+      0..<k, y: y, x: x, upstream: v, dot: dot, maximum: m, temperature: temperature, into: dx, startingFrom: 0)
+  }
+}
+
+/// Elements `range` of a softmax pullback row, one at a time, given the row's `dot = <v, y>`:
+/// writes `dx_j = dz_j / temperature` for `dz_j = y_j (v_j - dot)`, and returns
+/// `dTemperature` minus each `dz_j z_j / temperature` with `z_j = (x_j - maximum) / temperature`,
+/// skipping `dz_j = 0` and infinite `z_j` (masked categories).
+@inlinable @inline(__always)
+func softmaxPullbackElements<Scalar: BinaryFloatingPoint>(
+  _ range: Range<Int>, y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>,
+  dot: Scalar, maximum m: Scalar, temperature: Scalar, into dx: UnsafeMutablePointer<Scalar>,
+  startingFrom dTemperature: Scalar
+) -> Scalar {
+  var dTemperature = dTemperature
+  for j in range {
+    let dz = y[j] * (v[j] - dot)
+    (dx + j).initialize(to: dz / temperature)
+    guard dz != 0 else { continue }
+    let z = (x[j] - m) / temperature
+    if z.isFinite { dTemperature -= dz * z / temperature }
+  }
+  return dTemperature
 }
 
 /// The index of the first largest element of a non-empty buffer, one comparison at a time.

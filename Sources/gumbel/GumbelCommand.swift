@@ -12,6 +12,7 @@ struct GumbelCommand: ParsableCommand {
 
   /// Runs the tool; every error becomes one line on standard error and a non-zero exit.
   static func main() {
+    AllocatorTuning.keepFreedMemoryForReuse()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -23,6 +23,11 @@ import Testing
     Self.expectAgreement(pullbackAgreement(at: Self.x) { $0 * y })
     Self.expectAgreement(pullbackAgreement(at: Self.x) { y / ($0 + 3) })
     Self.expectAgreement(pullbackAgreement(at: Self.x) { -$0 * 2 })
+    // With respect to one operand only (these use the one-operand derivatives).
+    Self.expectAgreement(pullbackAgreement(at: Self.x) { $0 / y })
+    Self.expectAgreement(pullbackAgreement(at: Self.y) { Self.x * $0 })
+    Self.expectAgreement(pullbackAgreement(at: Self.x) { $0 * row })
+    Self.expectAgreement(pullbackAgreement(at: Self.x) { $0 / row })
   }
 
   @Test func broadcastingOperandsReceiveSummedGradients() {
@@ -90,5 +95,55 @@ import Testing
 
   func pullbackOf(_ x: Tensor<Double>, _ u: Tensor<Double>, _ f: @differentiable(reverse) (Tensor<Double>) -> Tensor<Double>) -> Tensor<Double> {
     valueWithPullback(at: x, of: f).1(u)
+  }
+
+  /// `Float`'s eight-lane softmax kernels (row maximum, exp, lane-ordered sums, pullback row)
+  /// against `Double`'s one-element-at-a-time loops, on rows of every length from 1 to 40
+  /// (full groups of eight and every partial one), with masked categories and ties.
+  @Test(arguments: [0.05, 0.5, 1.0, 7.0])
+  func floatKernelsAgreeWithDouble(temperature: Double) {
+    var rng = SplitMix64(seed: 21)
+    for k in 1...40 {
+      var scalars = randomTensor(shape: [3, k], in: -6...6, using: &rng).scalars
+      if k > 2 {
+        scalars[1] = -.infinity  // a masked category
+        scalars[k + k / 2] = scalars[k]  // a tie with the row's first element
+      }
+      let logits = Tensor(shape: [3, k], scalars: scalars)
+      let u = randomTensor(shape: [3, k], using: &rng)
+      let float = Tensor<Float>(shape: logits.shape, scalars: logits.scalars.map { Float($0) })
+      let (y32, pullback32) = valueWithPullback(at: float, Float(temperature)) { x, t in x.softmax(temperature: t) }
+      let (g32, t32) = pullback32(Tensor(shape: u.shape, scalars: u.scalars.map { Float($0) }))
+      // The oracle: the same Float inputs, in Double.
+      let double = Tensor<Double>(shape: logits.shape, scalars: float.scalars.map { Double($0) })
+      let (y64, pullback64) = valueWithPullback(at: double, temperature) { x, t in x.softmax(temperature: t) }
+      let (g64, t64) = pullback64(u)
+      // Float rounds z = (x - max) / t to a relative 2^-24, which moves exp(z) by about
+      // |z| 2^-24: the tolerances grow with |z|.
+      let z = (0..<double.scalarCount).map { i -> Double in
+        let row = i / k, rowMax = double.scalars[(row * k)..<(row * k + k)].max()!
+        return (double.scalars[i] - rowMax) / temperature
+      }
+      for (i, (a, b)) in zip(y32.scalars, y64.scalars).enumerated() where z[i].isFinite {
+        #expect(abs(Double(a) - b) <= 1e-6 * (1 + abs(z[i])) * b + 1e-44, "softmax, k = \(k): \(a) vs \(b)")
+      }
+      // dx_i = y_i (u_i - <u, y>) / t: Float's error in u_i - <u, y> is relative to
+      // |u_i| + sum_j |u_j| y_j, not to the (possibly cancelled) difference.
+      for (i, (a, b)) in zip(g32.scalars, g64.scalars).enumerated() where z[i].isFinite {
+        let row = (i / k) * k
+        let absoluteDot = (row..<(row + k)).reduce(0.0) { $0 + abs(u.scalars[$1]) * y64.scalars[$1] }
+        let tolerance = 1e-6 * (1 + abs(z[i])) * y64.scalars[i] * (abs(u.scalars[i]) + absoluteDot) / temperature
+        #expect(abs(Double(a) - b) <= tolerance + 1e-40, "logit gradient, k = \(k): \(a) vs \(b)")
+      }
+      // The temperature gradient -sum dz_i z_i / t cancels: its scale is the sum of the terms' sizes.
+      var termScale = 0.0
+      for row in 0..<3 {
+        let range = (row * k)..<(row * k + k)
+        let dot = range.reduce(0.0) { $0 + u.scalars[$1] * y64.scalars[$1] }
+        for i in range where z[i].isFinite { termScale += abs(y64.scalars[i] * (u.scalars[i] - dot) * z[i]) / temperature }
+      }
+      #expect(abs(Double(t32) - t64) <= 1e-5 * termScale + 1e-30, "temperature gradient, k = \(k): \(t32) vs \(t64)")
+      #expect(y32.scalars[1] == 0 || k <= 2)
+    }
   }
 }
