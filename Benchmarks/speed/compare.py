@@ -39,6 +39,13 @@ Linux only): that is the limit all three then share.
 Done criteria of the issue (PASS/FAIL per row): at 1024x10, 1024x1000 and 16384x64, swift
 ns/element <= 0.5 * min(jax, torch); at 1x5, swift time per call <= 0.1 * min(jax, torch).
 
+A second Swift build can be timed in the same rounds with --gumbel-avx2 PATH: the same code
+compiled for CPUs with AVX2 (eight-float vector registers), as a user compiling for their own
+machine would (JAX's jit also compiles for the host CPU):
+
+    swift build -c release --build-path .build-avx2 -Xcc -mavx2
+    python3 Benchmarks/speed/compare.py --gumbel-avx2 .build-avx2/release/gumbel
+
 Outputs: a markdown table (printed and written to --out, default Benchmarks/speed/results.md)
 and the raw numbers (--json, default Benchmarks/speed/results.json). Exit status 1 if a row FAILs.
 """
@@ -163,6 +170,8 @@ def fmt(x):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--gumbel", type=Path, default=REPO / ".build/release/gumbel", help="the gumbel binary")
+    p.add_argument("--gumbel-avx2", type=Path, help="a second gumbel binary, built for AVX2 "
+                   "(swift build -c release --build-path .build-avx2 -Xcc -mavx2), timed in the same rounds")
     p.add_argument("--no-swift", action="store_true", help="time JAX and PyTorch only")
     p.add_argument("--shapes", default="1x5,1024x10,1024x1000,16384x64", help="ROWSxCOLS,...")
     p.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of soft,hard,grad,noise")
@@ -179,6 +188,11 @@ def main():
         p.error(f"unknown ops {sorted(bad)}")
     if not args.no_swift and not args.gumbel.is_file():
         p.error(f"{args.gumbel} not found: run `swift build -c release` first (or pass --no-swift)")
+    if args.gumbel_avx2 and not args.gumbel_avx2.is_file():
+        p.error(f"{args.gumbel_avx2} not found")
+    swifts = [] if args.no_swift else [("swift", args.gumbel)]
+    if args.gumbel_avx2 and not args.no_swift:
+        swifts.append(("swift-avx2", args.gumbel_avx2))
 
     # Threads: before importing jax (XLA reads XLA_FLAGS once) and torch.
     n = args.threads
@@ -203,51 +217,54 @@ def main():
         w = rng.standard_normal((rows, cols), dtype=np.float32)
         jx, th = jax_ops(jax, rows, cols, logits, w), torch_ops(torch, logits, w)
         for op in ops:
-            runs = {"swift": [], "jax": [], "torch": []}
+            runs = {name: [] for name, _ in swifts} | {"jax": [], "torch": []}
             for _ in range(args.rounds):
-                if not args.no_swift:
-                    runs["swift"].append(swift_ns_per_call(args.gumbel, op, rows, cols, args))
+                for name, binary in swifts:
+                    runs[name].append(swift_ns_per_call(binary, op, rows, cols, args))
                 runs["jax"].append(median_ns_per_call(jx[op], args.iterations, args.repetitions))
                 runs["torch"].append(median_ns_per_call(th[op], args.iterations, args.repetitions))
-            call = {k: statistics.median(v) if v else None for k, v in runs.items()}
+            call = {k: statistics.median(v) for k, v in runs.items()}
             best = min(call["jax"], call["torch"])
-            ratio = call["swift"] / best if call["swift"] is not None else None
+            ratios = {name: call[name] / best for name, _ in swifts}
             what, bound = CRITERIA.get((rows, cols), ("ns/element", 0.5))
-            verdict = "n/a" if ratio is None else ("PASS" if ratio <= bound else "FAIL")
-            rows_out.append((op, rows, cols, call, ratio, what, bound, verdict))
+            verdicts = {name: "PASS" if r <= bound else "FAIL" for name, r in ratios.items()}
+            rows_out.append((op, rows, cols, call, ratios, what, bound, verdicts))
             raw.append({"op": op, "rows": rows, "cols": cols, "nsPerCall": runs,
-                        "medianNsPerCall": call, "swiftOverBestPeer": ratio,
-                        "criterion": f"{what} <= {bound} x best peer", "verdict": verdict})
+                        "medianNsPerCall": call, "swiftOverBestPeer": ratios,
+                        "criterion": f"{what} <= {bound} x best peer", "verdict": verdicts})
             print(f"{op:5} {rows}x{cols}: " + ", ".join(
-                f"{k} {fmt(v / (rows * cols))} ns/el" for k, v in call.items() if v is not None)
-                + f" -> {verdict}", file=sys.stderr, flush=True)
+                f"{k} {fmt(v / (rows * cols))} ns/el" for k, v in call.items())
+                + f" -> {verdicts}", file=sys.stderr, flush=True)
 
     versions = (f"jax {jax.__version__}, torch {torch.__version__}, numpy {np.__version__}, "
                 f"python {platform.python_version()}")
+    names = [name for name, _ in swifts]
     lines = [
         f"{date} · {machine()} · {n} thread(s) · load average {load:.2f} at start · {versions} · "
         f"{args.rounds} rounds x {args.repetitions} repetitions, median of medians",
         "",
-        "| op | shape | swift ns/el | jax-jit ns/el | torch ns/el | swift / best peer | µs/call swift · jax · torch | done? |",
-        "|---|---|--:|--:|--:|--:|--:|---|",
+        "| op | shape | " + "".join(f"{k} ns/el | " for k in names) + "jax-jit ns/el | torch ns/el | "
+        + "".join(f"{k} / best peer | " for k in names) + "µs/call " + " · ".join(names + ["jax", "torch"])
+        + " | done? |",
+        "|---|---|" + "--:|" * (2 * len(names) + 3) + "---|",
     ]
-    for op, rows, cols, call, ratio, what, bound, verdict in rows_out:
+    for op, rows, cols, call, ratios, what, bound, verdicts in rows_out:
         el = rows * cols
-        us = " · ".join(fmt(v / 1e3 if v is not None else None) for v in call.values()) if (rows, cols) in CRITERIA else ""
-        per_el = {k: None if v is None else v / el for k, v in call.items()}
-        lines.append(f"| {op} | {rows}x{cols} | {fmt(per_el['swift'])} | {fmt(per_el['jax'])} | "
-                     f"{fmt(per_el['torch'])} | {fmt(ratio)} | {us} | "
-                     f"{verdict} ({what} ≤ {bound}×) |")
+        us = " · ".join(fmt(v / 1e3) for v in call.values()) if (rows, cols) in CRITERIA else ""
+        verdict = ", ".join(f"{k} {v}" if len(names) > 1 else v for k, v in verdicts.items()) or "n/a"
+        lines.append(f"| {op} | {rows}x{cols} | " + "".join(f"{fmt(call[k] / el)} | " for k in names)
+                     + f"{fmt(call['jax'] / el)} | {fmt(call['torch'] / el)} | "
+                     + "".join(f"{fmt(ratios[k])} | " for k in names) + f"{us} | {verdict} ({what} ≤ {bound}×) |")
     table = "\n".join(lines) + "\n"
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table)
     meta = {"date": date, "machine": machine(), "threads": n, "versions": versions, "rounds": args.rounds,
             "repetitions": args.repetitions, "iterations": args.iterations, "loadAverage": load,
-            "gumbel": None if args.no_swift else str(args.gumbel), "xlaFlags": os.environ["XLA_FLAGS"]}
+            "gumbel": {name: str(binary) for name, binary in swifts}, "xlaFlags": os.environ["XLA_FLAGS"]}
     args.json.write_text(json.dumps({"meta": meta, "results": raw}, indent=2) + "\n")
     print(f"wrote {args.out} and {args.json}", file=sys.stderr)
-    verdicts = [r[-1] for r in rows_out]
+    verdicts = [v for r in rows_out for v in r[-1].values()]
     return 1 if "FAIL" in verdicts else 0
 
 
