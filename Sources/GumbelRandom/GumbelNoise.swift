@@ -18,12 +18,13 @@ extension PRNGKey {
     gumbelUnchecked(count: try RandomLimits.elementCount(of: shape))
   }
 
-  /// The noise in blocks of 16,384 samples, spread over ``Parallelism/maxThreads`` threads.
+  /// The noise in blocks of ``Parallelism/blockRows(elementsPerRow:targetElements:)`` samples,
+  /// spread over ``Parallelism/maxThreads`` threads.
   @inlinable
   func gumbelUnchecked<Scalar: RandomFloatingPoint>(count: Int) -> [Scalar] {
     [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
       let base = out.baseAddress!
-      Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 14) { _, range in
+      Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: Parallelism.blockRows(elementsPerRow: 1)) { _, range in
         Scalar.standardGumbelSamples(key: self, count: count, range: range, into: base + range.lowerBound)
       }
       initialized = count
