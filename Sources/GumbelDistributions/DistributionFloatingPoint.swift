@@ -9,9 +9,9 @@ import GumbelTensor
 /// kernel, so the code that runs is specialised for the scalar type even when the caller is
 /// generic (a distribution method, a layer), which makes it several times faster.
 public protocol DistributionFloatingPoint: RandomFloatingPoint, TensorFloatingPoint {
-  /// ``GumbelSoftmaxKernels/draw(logits:temperature:key:count:keepPerturbed:)``.
+  /// ``GumbelSoftmaxKernels/draw(logits:temperature:key:count:contents:)``.
   static func gumbelSoftmaxDraw(
-    logits: Tensor<Self>, temperature: Self, key: PRNGKey, count: Int?, keepPerturbed: Bool
+    logits: Tensor<Self>, temperature: Self, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
   ) -> GumbelSoftmaxDraw<Self>
 
   /// ``GumbelSoftmaxKernels/pullback(of:upstream:temperature:logitsShape:)``.
@@ -22,9 +22,9 @@ public protocol DistributionFloatingPoint: RandomFloatingPoint, TensorFloatingPo
 
 extension Float: DistributionFloatingPoint {
   public static func gumbelSoftmaxDraw(
-    logits: Tensor<Float>, temperature: Float, key: PRNGKey, count: Int?, keepPerturbed: Bool
+    logits: Tensor<Float>, temperature: Float, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
   ) -> GumbelSoftmaxDraw<Float> {
-    GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: keepPerturbed)
+    GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
   }
 
   public static func gumbelSoftmaxPullback(
@@ -36,9 +36,9 @@ extension Float: DistributionFloatingPoint {
 
 extension Double: DistributionFloatingPoint {
   public static func gumbelSoftmaxDraw(
-    logits: Tensor<Double>, temperature: Double, key: PRNGKey, count: Int?, keepPerturbed: Bool
+    logits: Tensor<Double>, temperature: Double, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
   ) -> GumbelSoftmaxDraw<Double> {
-    GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: keepPerturbed)
+    GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
   }
 
   public static func gumbelSoftmaxPullback(

@@ -176,7 +176,8 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> Tensor<Scalar> {
     form.value(
-      of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: false),
+      of: Scalar.gumbelSoftmaxDraw(
+        logits: logits, temperature: temperature, key: key, count: count, contents: form == .soft ? .sample : .argmax),
       overwritingSample: true)
   }
 
@@ -185,7 +186,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   static func _vjpRelaxedSample(
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
-    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, keepPerturbed: true)
+    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: .sampleAndPerturbedLogits)
     let logitsShape = logits.shape
     return (form.value(of: draw, overwritingSample: false), { v in
       let gradients = Scalar.gumbelSoftmaxPullback(

@@ -2,11 +2,23 @@ import GumbelKernels
 import GumbelRandom
 import GumbelTensor
 
+/// What a draw of the fused kernel computes.
+public enum GumbelSoftmaxDrawContents: Sendable {
+  /// Each row's category `argmax(logits + g)` only, without the softmax: all that the
+  /// forward value of a hard (one-hot) or index sample needs.
+  case argmax
+  /// The soft sample and each row's category.
+  case sample
+  /// The soft sample, each row's category and the perturbed logits, which the pullback needs.
+  case sampleAndPerturbedLogits
+}
+
 /// One draw of Gumbel-softmax samples for a batch, as the fused kernel leaves it.
 public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
   /// The shape of the sample: `[count] + logits.shape`, or `logits.shape`.
   public var shape: [Int]
-  /// The soft sample `softmax((logits + g) / temperature)`, row-major.
+  /// The soft sample `softmax((logits + g) / temperature)`, row-major; for a draw of
+  /// ``GumbelSoftmaxDrawContents/argmax``, the perturbed logits `logits + g` instead.
   public var sample: [Scalar]
   /// The perturbed logits `logits + g`, kept only when a pullback will need them.
   public var perturbed: [Scalar]?
@@ -35,10 +47,11 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
 /// specialised for its scalar type, even from generic code.
 public enum GumbelSoftmaxKernels {
   /// Draws `softmax((logits + g) / temperature)` for each row, with `g` standard Gumbel noise
-  /// from `key` for `count` samples (shape `[count] + logits.shape`) or one per row of logits.
+  /// from `key` for `count` samples (shape `[count] + logits.shape`) or one per row of logits,
+  /// or only as much of it as `contents` asks for.
   @inlinable
   public static func draw<Scalar: DistributionFloatingPoint>(
-    logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?, keepPerturbed: Bool
+    logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
   ) -> GumbelSoftmaxDraw<Scalar> {
     let shape = count.map { [$0] + logits.shape } ?? logits.shape
     precondition(shape.allSatisfy { $0 >= 0 }, "sample count \(count ?? 0) is negative")
@@ -47,7 +60,7 @@ public enum GumbelSoftmaxKernels {
     let rows = k == 0 ? 0 : total / k
     let logitRows = logits.rowCount
     var argmax = [Int32](repeating: 0, count: rows)
-    var perturbed: [Scalar]? = keepPerturbed ? [Scalar](repeating: 0, count: total) : nil
+    var perturbed: [Scalar]? = contents == .sampleAndPerturbedLogits ? [Scalar](repeating: 0, count: total) : nil
     let sample = [Scalar](unsafeUninitializedCapacity: total) { out, initialized in
       logits.scalars.withUnsafeBufferPointer { l in
         argmax.withUnsafeMutableBufferPointer { argmax in
@@ -61,8 +74,14 @@ public enum GumbelSoftmaxKernels {
               for j in 0..<k { row[j] += logitRow[j] }
             }
             if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
-            Tensor<Scalar>.softmaxRowsInPlace(
-              out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
+            if contents == .argmax {
+              for r in block {
+                argmax![r] = Int32(truncatingIfNeeded: Scalar.indexOfMaximum(UnsafeBufferPointer(start: out! + r * k, count: k)))
+              }
+            } else {
+              Tensor<Scalar>.softmaxRowsInPlace(
+                out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
+            }
           }
         }
       }
