@@ -103,31 +103,37 @@ public enum GumbelSoftmaxKernels {
     let k = draw.shape.last ?? 1
     let rows = draw.argmax.count
     let blockRows = Parallelism.blockRows(elementsPerRow: k)
-    var partials = [Scalar](repeating: 0, count: (rows + blockRows - 1) / max(1, blockRows))
+    let blocks = (rows + blockRows - 1) / max(1, blockRows)
+    var dTemperature: Scalar = 0
     let dx = [Scalar](unsafeUninitializedCapacity: draw.sample.count) { dx, initialized in
-      draw.sample.withUnsafeBufferPointer { y in
-        perturbed.withUnsafeBufferPointer { p in
-          v.withUnsafeBufferPointer { v in
-            partials.withUnsafeMutableBufferPointer { partials in
-              let dx = dx.baseAddress!, y = y.baseAddress!, p = p.baseAddress!, v = v.baseAddress!
-              let partials = partials.baseAddress!
-              Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
-                var dTemperature: Scalar = 0
-                for r in block {
-                  let o = r * k
-                  dTemperature += Tensor<Scalar>.softmaxPullbackRow(
-                    y: y + o, x: p + o, upstream: v + o, count: k,
-                    maximum: p[o + Int(draw.argmax[r])], temperature: temperature, into: dx + o)
+      // The per-block partial sums live on the stack when they are few (no allocation for a
+      // small batch).
+      withUnsafeTemporaryAllocation(of: Scalar.self, capacity: blocks) { partials in
+        draw.sample.withUnsafeBufferPointer { y in
+          perturbed.withUnsafeBufferPointer { p in
+            v.withUnsafeBufferPointer { v in
+              draw.argmax.withUnsafeBufferPointer { argmax in
+                let dx = dx.baseAddress!, y = y.baseAddress!, p = p.baseAddress!, v = v.baseAddress!
+                let partials = partials.baseAddress!, argmax = argmax.baseAddress!
+                Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
+                  var blockSum: Scalar = 0
+                  for r in block {
+                    let o = r * k
+                    blockSum += Tensor<Scalar>.softmaxPullbackRow(
+                      y: y + o, x: p + o, upstream: v + o, count: k,
+                      maximum: p[o + Int(argmax[r])], temperature: temperature, into: dx + o)
+                  }
+                  (partials + b).initialize(to: blockSum)
                 }
-                partials[b] = dTemperature
               }
             }
           }
         }
+        for b in 0..<blocks { dTemperature += partials[b] }
       }
       initialized = draw.sample.count
     }
     let dLogits = Tensor(shape: draw.shape, scalars: dx).unbroadcast(to: logitsShape)
-    return (dLogits, partials.reduce(0, +))
+    return (dLogits, dTemperature)
   }
 }
