@@ -42,6 +42,24 @@ import Testing
     #expect(e[4] == 1 && e[5] == .infinity && e[6] == .infinity && e[7].isNaN)
   }
 
+  /// Below -87.34 the result is subnormal: its error is counted in units of the smallest
+  /// subnormal, 2^-149 (one rounding of an accurate value), and below -103.973 it is 0.
+  @Test func expIsWithinOneSubnormalUnitWhereItsResultIsSubnormal() {
+    var worst = 0.0
+    var x: Float = -104.5
+    while x < -87.34 {
+      let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 1e-3 })
+      let e = VectorMath.exp(lanes)
+      for lane in 0..<8 {
+        let exact = Double.exp(Double(lanes[lane]))
+        worst = max(worst, abs(Double(e[lane]) - exact) / 0x1p-149)
+        if lanes[lane] < -103.973 { #expect(e[lane] == 0, "exp(\(lanes[lane])) = \(e[lane])") }
+      }
+      x += 0.0171
+    }
+    #expect(worst <= 1, "worst error \(worst) units of 2^-149")
+  }
+
   @Test func logIsWithinTwoUlpsOnPositiveNormals() {
     var worst = 0.0
     Self.sweep(from: .leastNormalMagnitude, to: .greatestFiniteMagnitude) { x in
