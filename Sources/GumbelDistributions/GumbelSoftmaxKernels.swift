@@ -36,11 +36,12 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
 
 /// The fused kernels behind ``GumbelSoftmax``'s samplers and their derivatives.
 ///
-/// The forward kernel makes one pass per block of rows: Gumbel noise for the block (the same
-/// bits as `key.gumbel(count:)` gives for those elements), plus the logits, then for each row
-/// the maximum, `exp((x - max) / temperature)`, the sum and the division, all while the row is
-/// in cache. Blocks run on up to ``Parallelism/maxThreads`` threads and do not depend on the
-/// thread count, so neither do the results.
+/// The forward kernel works on one block of rows (about 2,048 elements) at a time, while the
+/// block is in cache: Gumbel noise for the block (the same bits as `key.gumbel(count:)` gives
+/// for those elements), plus the logits, then the rows' softmax
+/// (`Tensor.softmaxRowsInPlace`, the kernel of `Tensor.softmax`), or only each row's argmax
+/// when that is all the caller needs. Blocks run on up to ``Parallelism/maxThreads`` threads
+/// and do not depend on the thread count, so neither do the results.
 ///
 /// The functions are generic and inlinable; ``DistributionFloatingPoint`` exposes them as
 /// requirements that `Float` and `Double` implement by calling them, so every call runs code
