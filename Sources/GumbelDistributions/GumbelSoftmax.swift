@@ -186,7 +186,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   static func _vjpRelaxedSample(
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
-    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: .sampleAndPerturbedLogits)
+    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: form == .soft ? .sampleAndPerturbedLogits : .argmax)
     let logitsShape = logits.shape
     return (form.value(of: draw, overwritingSample: false), { v in
       let gradients = Scalar.gumbelSoftmaxPullback(

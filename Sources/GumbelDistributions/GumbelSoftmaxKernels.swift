@@ -4,8 +4,10 @@ import GumbelTensor
 
 /// What a draw of the fused kernel computes.
 public enum GumbelSoftmaxDrawContents: Sendable {
-  /// Each row's category `argmax(logits + g)` only, without the softmax: all that the
-  /// forward value of a hard (one-hot) or index sample needs.
+  /// Each row's category `argmax(logits + g)`, and the perturbed logits in place of the
+  /// sample, without the softmax: all that the forward value of a hard (one-hot) or index
+  /// sample needs, and all that their pullback needs (it recomputes the softmax, block by
+  /// block, instead of keeping a second array).
   case argmax
   /// The soft sample and each row's category.
   case sample
@@ -92,15 +94,20 @@ public enum GumbelSoftmaxKernels {
   }
 
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
-  /// of `<upstream, sample>` for a draw kept with its perturbed logits: the softmax's pullback
-  /// row by row (`Tensor.softmaxPullbackRow`), summed over the sample's leading dimensions.
+  /// of `<upstream, sample>` for a draw that kept its perturbed logits (contents `.argmax` or
+  /// `.sampleAndPerturbedLogits`): the softmax's pullback row by row
+  /// (`Tensor.softmaxPullbackRow`), summed over the sample's leading dimensions. For an
+  /// `.argmax` draw the soft sample is first recomputed into the gradient's buffer, block by
+  /// block, by the forward kernel's softmax (so with the same bits).
   /// Per-block partial sums are added in block order, so the result does not depend on the
   /// thread count.
   @inlinable
   public static func pullback<Scalar: DistributionFloatingPoint>(
     of draw: GumbelSoftmaxDraw<Scalar>, upstream v: [Scalar], temperature: Scalar, logitsShape: [Int]
   ) -> (logits: Tensor<Scalar>, temperature: Scalar) {
-    guard let perturbed = draw.perturbed else { preconditionFailure("the draw did not keep its perturbed logits") }
+    // An `.argmax` draw holds the perturbed logits in `sample`; the others keep them apart.
+    let perturbed = draw.perturbed ?? draw.sample
+    let recomputesSample = draw.perturbed == nil
     let k = draw.shape.last ?? 1
     let rows = draw.argmax.count
     let blockRows = Parallelism.blockRows(elementsPerRow: k)
@@ -117,6 +124,15 @@ public enum GumbelSoftmaxKernels {
                 let dx = dx.baseAddress!, y = y.baseAddress!, p = p.baseAddress!, v = v.baseAddress!
                 let partials = partials.baseAddress!, argmax = argmax.baseAddress!
                 Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
+                  let start = block.lowerBound * k
+                  var y = y
+                  if recomputesSample {
+                    // The soft sample of this block, into dx: each row's pullback reads its y
+                    // before writing dx over it.
+                    (dx + start).initialize(from: p + start, count: block.count * k)
+                    Tensor<Scalar>.softmaxRowsInPlace(dx + start, rows: block.count, columns: k, temperature: temperature, argmax: nil)
+                    y = UnsafePointer(dx)
+                  }
                   var blockSum: Scalar = 0
                   for r in block {
                     let o = r * k

@@ -132,7 +132,8 @@ extension Tensor {
   /// `maximum`, and an upstream `v`, writes `dx_k = dz_k / temperature` with
   /// `dz_k = y_k (v_k - <v, y>)`, and returns the row's temperature gradient
   /// `-sum_k dz_k z_k / temperature` for `z = (x - maximum) / temperature`. Elements with
-  /// `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it.
+  /// `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it. `dx` may be `y`:
+  /// each element of `y` is read before the same element of `dx` is written.
   @inlinable @inline(__always)
   public static func softmaxPullbackRow(
     y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>, count k: Int,
