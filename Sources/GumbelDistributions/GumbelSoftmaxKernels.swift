@@ -22,7 +22,8 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
   /// The soft sample `softmax((logits + g) / temperature)`, row-major; for a draw of
   /// ``GumbelSoftmaxDrawContents/argmax``, the perturbed logits `logits + g` instead.
   public var sample: [Scalar]
-  /// The perturbed logits `logits + g`, kept only when a pullback will need them.
+  /// The perturbed logits `logits + g` beside the soft sample, for a draw of
+  /// ``GumbelSoftmaxDrawContents/sampleAndPerturbedLogits`` (`nil` otherwise).
   public var perturbed: [Scalar]?
   /// The category `argmax(logits + g)` of each row (the first on ties).
   public var argmax: [Int32]
@@ -63,34 +64,37 @@ public enum GumbelSoftmaxKernels {
     let rows = k == 0 ? 0 : total / k
     let logitRows = logits.rowCount
     var argmax = [Int32](repeating: 0, count: rows)
-    var perturbed: [Scalar]? = contents == .sampleAndPerturbedLogits ? [Scalar](repeating: 0, count: total) : nil
+    let keepsPerturbed = contents == .sampleAndPerturbedLogits
+    var perturbed = [Scalar](repeating: 0, count: keepsPerturbed ? total : 0)
     let sample = [Scalar](unsafeUninitializedCapacity: total) { out, initialized in
       logits.scalars.withUnsafeBufferPointer { l in
         argmax.withUnsafeMutableBufferPointer { argmax in
-          let kept = perturbed?.withUnsafeMutableBufferPointer { $0.baseAddress }
-          let out = out.baseAddress, l = l.baseAddress, argmax = argmax.baseAddress
-          Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Parallelism.blockRows(elementsPerRow: k)) { _, block in
-            let start = block.lowerBound * k
-            Scalar.standardGumbelSamples(key: key, count: total, range: start..<(block.upperBound * k), into: out! + start)
-            for r in block {
-              let row = out! + r * k, logitRow = l! + (r % logitRows) * k
-              for j in 0..<k { row[j] += logitRow[j] }
-            }
-            if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
-            if contents == .argmax {
+          perturbed.withUnsafeMutableBufferPointer { perturbed in
+            let kept = keepsPerturbed ? perturbed.baseAddress : nil
+            let out = out.baseAddress, l = l.baseAddress, argmax = argmax.baseAddress
+            Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Parallelism.blockRows(elementsPerRow: k)) { _, block in
+              let start = block.lowerBound * k
+              Scalar.standardGumbelSamples(key: key, count: total, range: start..<(block.upperBound * k), into: out! + start)
               for r in block {
-                argmax![r] = Int32(truncatingIfNeeded: Scalar.indexOfMaximum(UnsafeBufferPointer(start: out! + r * k, count: k)))
+                let row = out! + r * k, logitRow = l! + (r % logitRows) * k
+                for j in 0..<k { row[j] += logitRow[j] }
               }
-            } else {
-              Tensor<Scalar>.softmaxRowsInPlace(
-                out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
+              if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
+              if contents == .argmax {
+                for r in block {
+                  argmax![r] = Int32(truncatingIfNeeded: Scalar.indexOfMaximum(UnsafeBufferPointer(start: out! + r * k, count: k)))
+                }
+              } else {
+                Tensor<Scalar>.softmaxRowsInPlace(
+                  out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
+              }
             }
           }
         }
       }
       initialized = total
     }
-    return GumbelSoftmaxDraw(shape: shape, sample: sample, perturbed: perturbed, argmax: argmax)
+    return GumbelSoftmaxDraw(shape: shape, sample: sample, perturbed: keepsPerturbed ? perturbed : nil, argmax: argmax)
   }
 
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
