@@ -75,9 +75,13 @@ public enum GumbelSoftmaxKernels {
             Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Parallelism.blockRows(elementsPerRow: k)) { _, block in
               let start = block.lowerBound * k
               Scalar.standardGumbelSamples(key: key, count: total, range: start..<(block.upperBound * k), into: out! + start)
+              // The logits repeat every `logitRows` rows (over the leading sample dimension).
+              var logitRow = block.lowerBound % logitRows
               for r in block {
-                let row = out! + r * k, logitRow = l! + (r % logitRows) * k
-                for j in 0..<k { row[j] += logitRow[j] }
+                let row = out! + r * k, logits = l! + logitRow * k
+                for j in 0..<k { row[j] += logits[j] }
+                logitRow += 1
+                if logitRow == logitRows { logitRow = 0 }
               }
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
               if contents == .argmax {
@@ -100,7 +104,7 @@ public enum GumbelSoftmaxKernels {
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
   /// of `<upstream, sample>` for a draw that kept its perturbed logits (contents `.argmax` or
   /// `.sampleAndPerturbedLogits`): the softmax's pullback row by row
-  /// (`Tensor.softmaxPullbackRow`), summed over the sample's leading dimensions. For an
+  /// (`TensorFloatingPoint.softmaxPullbackRow`), summed over the sample's leading dimensions. For an
   /// `.argmax` draw the soft sample is first recomputed into the gradient's buffer, block by
   /// block, by the forward kernel's softmax (so with the same bits).
   /// Per-block partial sums are added in block order, so the result does not depend on the
@@ -140,7 +144,7 @@ public enum GumbelSoftmaxKernels {
                   var blockSum: Scalar = 0
                   for r in block {
                     let o = r * k
-                    blockSum += Tensor<Scalar>.softmaxPullbackRow(
+                    blockSum += Scalar.softmaxPullbackRow(
                       y: y + o, x: p + o, upstream: v + o, count: k,
                       maximum: p[o + Int(argmax[r])], temperature: temperature, into: dx + o)
                   }

@@ -114,7 +114,7 @@ extension Tensor {
             v.withUnsafeBufferPointer { v in
               for r in 0..<rowCount {
                 let o = r * k
-                dTemperature += Self.softmaxPullbackRow(
+                dTemperature += Scalar.softmaxPullbackRow(
                   y: y.baseAddress! + o, x: x.baseAddress! + o, upstream: v.baseAddress! + o, count: k,
                   maximum: x[o + Scalar.indexOfMaximum(UnsafeBufferPointer(rebasing: x[o..<(o + k)]))], temperature: temperature, into: dx.baseAddress! + o)
               }
@@ -125,21 +125,6 @@ extension Tensor {
       }
       return (Tensor(shape: shape, scalars: dx), dTemperature)
     })
-  }
-
-  /// One row of the softmax's pullback, shared with the fused Gumbel-softmax kernels: for
-  /// `y = softmax(x / temperature)` of a row `x` of `count` elements whose largest is
-  /// `maximum`, and an upstream `v`, writes `dx_k = dz_k / temperature` with
-  /// `dz_k = y_k (v_k - <v, y>)`, and returns the row's temperature gradient
-  /// `-sum_k dz_k z_k / temperature` for `z = (x - maximum) / temperature`. Elements with
-  /// `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it. `dx` may be `y`:
-  /// each element of `y` is read before the same element of `dx` is written.
-  @inlinable @inline(__always)
-  public static func softmaxPullbackRow(
-    y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>, count k: Int,
-    maximum m: Scalar, temperature: Scalar, into dx: UnsafeMutablePointer<Scalar>
-  ) -> Scalar {
-    Scalar.softmaxPullbackRow(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)
   }
 
   @inlinable

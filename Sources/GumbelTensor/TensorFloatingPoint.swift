@@ -4,8 +4,8 @@ import RealModule
 
 /// The scalar types a ``Tensor`` holds: `Float` and `Double`.
 ///
-/// Besides the arithmetic, each type supplies the three inner loops of the softmax, which
-/// `Float` runs eight lanes at a time and `Double` one element at a time.
+/// Besides the arithmetic, each type supplies the inner loops of the softmax and of its
+/// derivative, which `Float` runs eight lanes at a time and `Double` one element at a time.
 public protocol TensorFloatingPoint: BinaryFloatingPoint, Real, Differentiable, Sendable
 where TangentVector == Self {
   /// The index of the largest element of a non-empty `buffer` (the first of equal ones), for
@@ -22,7 +22,13 @@ where TangentVector == Self {
   /// adds from first to last.
   static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Self>) -> Self
 
-  /// One row of the softmax's pullback: see ``Tensor/softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)``.
+  /// One row of the softmax's pullback, shared by `Tensor.softmax`'s derivative and the fused
+  /// Gumbel-softmax kernels: for `y = softmax(x / temperature)` of a row `x` of `count`
+  /// elements whose largest is `maximum`, and an upstream `v`, writes
+  /// `dx_k = dz_k / temperature` with `dz_k = y_k (v_k - <v, y>)`, and returns the row's
+  /// temperature gradient `-sum_k dz_k z_k / temperature` for `z = (x - maximum) / temperature`.
+  /// Elements with `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it. `dx`
+  /// may be `y`: each element of `y` is read before the same element of `dx` is written.
   static func softmaxPullbackRow(
     y: UnsafePointer<Self>, x: UnsafePointer<Self>, upstream v: UnsafePointer<Self>, count k: Int,
     maximum m: Self, temperature: Self, into dx: UnsafeMutablePointer<Self>
@@ -36,14 +42,13 @@ extension Float: TensorFloatingPoint {
     guard n >= 8, let base = buffer.baseAddress else { return scalarIndexOfMaximum(buffer) }
     // The maximum eight lanes at a time (the last group overlaps the one before it, which
     // does not change a maximum), then the first element equal to it.
-    let raw = UnsafeRawPointer(base)
-    var best = raw.loadUnaligned(as: SIMD8<Float>.self)
+    var best = VectorMath.load(base)
     var i = 8
     while i + 8 <= n {
-      best = VectorMath.maximum(best, raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self))
+      best = VectorMath.maximum(best, VectorMath.load(base + i))
       i += 8
     }
-    if i < n { best = VectorMath.maximum(best, raw.loadUnaligned(fromByteOffset: 4 * (n - 8), as: SIMD8<Float>.self)) }
+    if i < n { best = VectorMath.maximum(best, VectorMath.load(base + n - 8)) }
     let m = VectorMath.maximum(of: best)
     for k in 0..<n where base[k] == m { return k }
     return scalarIndexOfMaximum(buffer)
