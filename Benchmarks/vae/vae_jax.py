@@ -49,6 +49,26 @@ def load(path):
     return images[~test], images[test]
 
 
+def model(n, k, pixels):
+    """The model's pieces, to call inside an hk.transform: the encoder (logits of n categorical
+    latents of k classes), the decoder (pixel logits), the exact KL of q(z|x) to the uniform
+    prior, and the Bernoulli reconstruction loss summed over pixels."""
+    def encoder(x):
+        return hk.nets.MLP([512, 256, n * k], activation=jax.nn.relu, name="encoder")(x).reshape(-1, n, k)
+
+    def decoder(z):
+        return hk.nets.MLP([256, 512, pixels], activation=jax.nn.relu, name="decoder")(z.reshape(z.shape[0], n * k))
+
+    def kl_to_uniform(logits):
+        log_q = jax.nn.log_softmax(logits)
+        return jnp.sum(jnp.exp(log_q) * (log_q + jnp.log(k)), axis=(-2, -1))
+
+    def reconstruction_loss(logits, x):
+        return jnp.sum(optax.sigmoid_binary_cross_entropy(logits, x), axis=-1)
+
+    return encoder, decoder, kl_to_uniform, reconstruction_loss
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(ROOT / "Data" / "mnist_5k.csv.gz"))
@@ -64,18 +84,7 @@ def main():
     train_x, test_x = load(args.data)
     pixels = train_x.shape[1]
 
-    def encoder(x):
-        return hk.nets.MLP([512, 256, n * k], activation=jax.nn.relu, name="encoder")(x).reshape(-1, n, k)
-
-    def decoder(z):
-        return hk.nets.MLP([256, 512, pixels], activation=jax.nn.relu, name="decoder")(z.reshape(z.shape[0], n * k))
-
-    def kl_to_uniform(logits):
-        log_q = jax.nn.log_softmax(logits)
-        return jnp.sum(jnp.exp(log_q) * (log_q + jnp.log(k)), axis=(-2, -1))
-
-    def reconstruction_loss(logits, x):
-        return jnp.sum(optax.sigmoid_binary_cross_entropy(logits, x), axis=-1)
+    encoder, decoder, kl_to_uniform, reconstruction_loss = model(n, k, pixels)
 
     def negative_elbo(x, tau):
         logits = encoder(x)

@@ -31,7 +31,7 @@ import optax
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Benchmarks" / "vae"))
-from vae_jax import load  # noqa: E402
+from vae_jax import load, model  # noqa: E402
 
 
 def main():
@@ -46,18 +46,7 @@ def main():
     train_x, test_x = load(args.data)
     pixels = train_x.shape[1]
 
-    def encoder(x):
-        return hk.nets.MLP([512, 256, n * k], activation=jax.nn.relu, name="encoder")(x).reshape(-1, n, k)
-
-    def decoder(z):
-        return hk.nets.MLP([256, 512, pixels], activation=jax.nn.relu, name="decoder")(z.reshape(z.shape[0], n * k))
-
-    def kl_to_uniform(logits):
-        log_q = jax.nn.log_softmax(logits)
-        return jnp.sum(jnp.exp(log_q) * (log_q + jnp.log(k)), axis=(-2, -1))
-
-    def reconstruction_loss(logits, x):
-        return jnp.sum(optax.sigmoid_binary_cross_entropy(logits, x), axis=-1)
+    encoder, decoder, kl_to_uniform, reconstruction_loss = model(n, k, pixels)
 
     def negative_elbo(x, tau, key):
         logits = encoder(x)
