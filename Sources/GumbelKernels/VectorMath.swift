@@ -64,17 +64,22 @@ public enum VectorMath {
   /// for `f = m - 1`, plus `e ln 2`. `f` is exact, so `log(x)` is accurate relative to itself
   /// near `x = 1` too.
   ///
+  /// Generic over the lane count so that a loop can take sixteen lanes at a time: the
+  /// polynomial is a chain of dependent steps, and two vectors' chains side by side keep the
+  /// processor busy where one would wait. Every lane gets the same operations in the same
+  /// order whatever the width.
+  ///
   /// - Precondition: every lane is a positive normal float (this is the range the Gumbel
   ///   sampler uses); other inputs give unspecified finite values.
   @inlinable @inline(__always)
-  public static func logOfPositiveNormal(_ x: Lanes) -> Lanes {
+  public static func logOfPositiveNormal<V: FloatLanes>(_ x: V) -> V {
     // Adding the bits of 1 minus those of sqrt(1/2) carries into the exponent exactly when the
     // significand is at least sqrt(1/2)'s: m in [sqrt(1/2), sqrt(2)) and its exponent e come
     // from integer steps alone (as in musl's logf); a select here would make the compiler
     // scalarise the polynomial below.
-    let shifted = x.bitPattern(as: UInt32.self) &+ (0x3F80_0000 &- 0x3F35_04F3)
-    let e = unsafeBitCast(shifted &>> 23, to: SIMD8<Int32>.self) &- 0x7F
-    let m = Lanes(bitPattern: (shifted & 0x007F_FFFF) &+ 0x3F35_04F3)
+    let shifted = x.bitPattern &+ (0x3F80_0000 &- 0x3F35_04F3)
+    let e = unsafeBitCast(shifted &>> 23, to: V.SignedBits.self) &- 0x7F
+    let m = V(bitPattern: (shifted & 0x007F_FFFF) &+ 0x3F35_04F3)
     let f = m - 1
     let z = f * f
     var p = f * 7.037_683_629_2e-2 - 1.151_461_031_0e-1
@@ -87,12 +92,13 @@ public enum VectorMath {
     p = p * f + 3.333_333_117_4e-1
     // The exponent as a float, exactly: 1.5 * 2^23 + e, read from its bits, minus 1.5 * 2^23.
     let roundingMagic: Float = 12_582_912
-    let fe = Lanes(bitPattern: unsafeBitCast(e, to: SIMD8<UInt32>.self) &+ roundingMagic.bitPattern) - roundingMagic
+    let fe = V(bitPattern: unsafeBitCast(e, to: V.Bits.self) &+ roundingMagic.bitPattern) - roundingMagic
     var y = f * z * p
     y += fe * -2.121_944_40e-4
     y -= z * 0.5
     return f + y + fe * 0.693_359_375
   }
+
 }
 
 // Lane selections written as integer arithmetic and bit operations. Swift's comparison
@@ -184,6 +190,35 @@ extension VectorMath {
     if count >= Lanes.scalarCount { return store(x, to: destination) }
     for lane in 0..<count { destination[lane] = x[lane] }
   }
+}
+
+/// A vector of `Float` lanes that ``VectorMath`` can also read as its bits: `SIMD8<Float>`
+/// (``VectorMath/Lanes``) and `SIMD16<Float>`.
+public protocol FloatLanes: SIMD where Scalar == Float {
+  /// The lanes' IEEE 754 bits, one `UInt32` per lane.
+  associatedtype Bits: SIMD where Bits.Scalar == UInt32
+  /// The same bits read as `Int32`.
+  associatedtype SignedBits: SIMD where SignedBits.Scalar == Int32
+}
+
+extension FloatLanes {
+  /// The lanes' IEEE 754 bits (a reinterpretation: both vectors have the same size).
+  @inlinable @inline(__always)
+  public var bitPattern: Bits { unsafeBitCast(self, to: Bits.self) }
+
+  /// Floats from their IEEE 754 bits (a reinterpretation).
+  @inlinable @inline(__always)
+  public init(bitPattern bits: Bits) { self = unsafeBitCast(bits, to: Self.self) }
+}
+
+extension SIMD8: FloatLanes where Scalar == Float {
+  public typealias Bits = SIMD8<UInt32>
+  public typealias SignedBits = SIMD8<Int32>
+}
+
+extension SIMD16: FloatLanes where Scalar == Float {
+  public typealias Bits = SIMD16<UInt32>
+  public typealias SignedBits = SIMD16<Int32>
 }
 
 extension SIMD8 where Scalar == Float {

@@ -71,6 +71,22 @@ import Testing
     #expect(worst <= 2, "worst error \(worst) ulps")
     #expect(VectorMath.logOfPositiveNormal(SIMD8(repeating: 1)) == SIMD8(repeating: 0))
   }
+
+  /// Sixteen lanes at once give each lane the bits that eight at once give it, so a sampler
+  /// may take either width without changing a sample.
+  @Test func logOfSixteenLanesEqualsTwoGroupsOfEight() {
+    var previous = SIMD8<Float>(repeating: .leastNormalMagnitude)
+    var groups = 0, mismatches = 0
+    Self.sweep(from: .leastNormalMagnitude, to: .greatestFiniteMagnitude) { x in
+      let wide = VectorMath.logOfPositiveNormal(SIMD16(lowHalf: previous, highHalf: x))
+      let low = VectorMath.logOfPositiveNormal(previous), high = VectorMath.logOfPositiveNormal(x)
+      if wide.lowHalf.bitPattern != low.bitPattern || wide.highHalf.bitPattern != high.bitPattern { mismatches += 1 }
+      groups += 1
+      previous = x
+    }
+    #expect(groups > 60_000)
+    #expect(mismatches == 0)
+  }
 }
 
 /// The row-parallel loop: fixed blocks, every row visited once, any thread count.
