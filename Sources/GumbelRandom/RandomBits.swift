@@ -1,6 +1,8 @@
+import GumbelKernels
+
 /// Raw random words from a key, in either ``PRNGScheme``, like `jax.random.bits`.
 ///
-/// These are the kernels behind every sampler: they hash eight counters at a time with the
+/// These are the kernels behind every sampler: they hash eight or sixteen counters at a time with the
 /// SIMD form of ``Threefry2x32/hash(key:_:_:)``.
 @usableFromInline
 enum RandomBits {
@@ -23,7 +25,7 @@ enum RandomBits {
     switch key.scheme {
     case .partitionable:
       // Counter (hi32(j), lo32(j)); hi32 is 0 below RandomLimits.maxElementCount.
-      fillLinear(key: key.words, range: range, into: out, first: (0, 0), firstStep: 0, output: .xor)
+      fillLinear(key: key.words, range: range, into: out, first: (0, 0), firstCountsUp: false, output: .xor)
     case .original:
       // Word j < half is the first output of block j, whose counter is (j, half + j) (or (j, 0)
       // for the padding of an odd count); word j >= half is the second output of block j - half.
@@ -31,11 +33,11 @@ enum RandomBits {
       let low = range.clamped(to: 0..<half), high = range.clamped(to: half..<count)
       let padded = count % 2 == 1 && low.contains(half - 1)
       let linearLow = low.lowerBound..<(padded ? low.upperBound - 1 : low.upperBound)
-      fillLinear(key: key.words, range: linearLow, into: out, first: (0, half), firstStep: 1, output: .first)
+      fillLinear(key: key.words, range: linearLow, into: out, first: (0, half), firstCountsUp: true, output: .first)
       if padded {
         out[linearLow.count] = Threefry2x32.hash(key: key.words, counter: (UInt32(truncatingIfNeeded: half - 1), 0)).0
       }
-      fillLinear(key: key.words, range: high, into: out + low.count, first: (-half, 0), firstStep: 1, output: .second)
+      fillLinear(key: key.words, range: high, into: out + low.count, first: (-half, 0), firstCountsUp: true, output: .second)
     }
   }
 
@@ -44,31 +46,50 @@ enum RandomBits {
   @usableFromInline
   enum BlockOutput { case xor, first, second }
 
-  /// For each `j` in `range`, hashes the counter `(firstStep * j + first.0, j + first.1)`
-  /// (modulo 2^32) and writes the chosen output to `out[j - range.lowerBound]`, eight counters
-  /// at a time in vector registers; a last partial group is padded.
+  /// For each `j` in `range`, hashes the counter `(j + first.0, j + first.1)` if
+  /// `firstCountsUp`, else `(first.0, j + first.1)` (modulo 2^32), and writes the chosen output
+  /// to `out[j - range.lowerBound]`, a vector of counters at a time; a last partial group is
+  /// padded. The vector is sixteen lanes when the
+  /// build's registers hold eight (AVX2): two independent chains of rounds side by side keep
+  /// the processor busy. With 128-bit registers, sixteen lanes would not fit in the sixteen
+  /// registers, so the vector is eight lanes. Either way every word is the same.
   @inlinable @inline(__always)
   static func fillLinear(
     key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
-    first: (Int, Int), firstStep: UInt32, output: BlockOutput
+    first: (Int, Int), firstCountsUp: Bool, output: BlockOutput
   ) {
-    let iota = Lanes(0, 1, 2, 3, 4, 5, 6, 7)
+    if VectorMath.registerBits >= 256 {
+      fillLinear(key: key, range: range, into: out, first: first, firstCountsUp: firstCountsUp, output: output, lanes: SIMD16<UInt32>.self)
+    } else {
+      fillLinear(key: key, range: range, into: out, first: first, firstCountsUp: firstCountsUp, output: output, lanes: SIMD8<UInt32>.self)
+    }
+  }
+
+  /// ``fillLinear(key:range:into:first:firstCountsUp:output:)`` with `V.scalarCount`
+  /// counters per step.
+  @inlinable @inline(__always)
+  static func fillLinear<V: ThreefryLanes>(
+    key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
+    first: (Int, Int), firstCountsUp: Bool, output: BlockOutput, lanes _: V.Type
+  ) {
+    var iota = V()
+    for lane in iota.indices { iota[lane] = UInt32(lane) }
     let raw = UnsafeMutableRawPointer(out)
     var j = range.lowerBound
     while j < range.upperBound {
-      let lanes = min(Lanes.scalarCount, range.upperBound - j)
-      var x0 = Lanes(repeating: UInt32(truncatingIfNeeded: Int(firstStep) * j + first.0)) &+ iota &* firstStep
-      var x1 = Lanes(repeating: UInt32(truncatingIfNeeded: j + first.1)) &+ iota
+      let lanes = min(V.scalarCount, range.upperBound - j)
+      var x0 = V.wrappingSum(V(repeating: UInt32(truncatingIfNeeded: (firstCountsUp ? j : 0) + first.0)), firstCountsUp ? iota : V())
+      var x1 = V.wrappingSum(V(repeating: UInt32(truncatingIfNeeded: j + first.1)), iota)
       Threefry2x32.hash(key: key, &x0, &x1)
-      let words: Lanes
+      let words: V
       switch output {
       case .xor: words = x0 ^ x1
       case .first: words = x0
       case .second: words = x1
       }
       let offset = 4 * (j - range.lowerBound)
-      if lanes == Lanes.scalarCount {
-        raw.storeBytes(of: words, toByteOffset: offset, as: Lanes.self)
+      if lanes == V.scalarCount {
+        raw.storeBytes(of: words, toByteOffset: offset, as: V.self)
       } else {
         for lane in 0..<lanes { raw.storeBytes(of: words[lane], toByteOffset: offset + 4 * lane, as: UInt32.self) }
       }

@@ -13,6 +13,26 @@ import Testing
   func random123KnownAnswers(vector: (key: (UInt32, UInt32), counter: (UInt32, UInt32), expected: (UInt32, UInt32))) {
     let output = Threefry2x32.hash(key: vector.key, counter: vector.counter)
     #expect(output == vector.expected)
+    // The sixteen-lane form (the sampler's with AVX2) in every lane.
+    var x0 = SIMD16<UInt32>(repeating: vector.counter.0), x1 = SIMD16<UInt32>(repeating: vector.counter.1)
+    Threefry2x32.hash(key: vector.key, &x0, &x1)
+    #expect(x0 == SIMD16(repeating: vector.expected.0))
+    #expect(x1 == SIMD16(repeating: vector.expected.1))
+  }
+
+  @Test func sixteenLanesEqualTwoGroupsOfEight() {
+    let key: (UInt32, UInt32) = (0xFFFF_FFFF, 0x8000_0001)
+    var x0 = SIMD16<UInt32>(), x1 = SIMD16<UInt32>()
+    for lane in 0..<16 {
+      x0[lane] = UInt32(lane) &* 0x9E37_79B9
+      x1[lane] = UInt32.max &- UInt32(lane * lane)
+    }
+    var low0 = x0.lowHalf, low1 = x1.lowHalf, high0 = x0.highHalf, high1 = x1.highHalf
+    Threefry2x32.hash(key: key, &x0, &x1)
+    Threefry2x32.hash(key: key, &low0, &low1)
+    Threefry2x32.hash(key: key, &high0, &high1)
+    #expect(x0 == SIMD16(lowHalf: low0, highHalf: high0))
+    #expect(x1 == SIMD16(lowHalf: low1, highHalf: high1))
   }
 
   @Test func simdLanesEqualScalarHashes() {
