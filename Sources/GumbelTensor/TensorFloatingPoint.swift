@@ -40,17 +40,36 @@ extension Float: TensorFloatingPoint {
   public static func indexOfMaximum(_ buffer: UnsafeBufferPointer<Float>) -> Int {
     let n = buffer.count
     guard n >= 8, let base = buffer.baseAddress else { return scalarIndexOfMaximum(buffer) }
-    // The maximum eight lanes at a time (the last group overlaps the one before it, which
-    // does not change a maximum), then the first element equal to it.
-    var best = VectorMath.load(base)
+    // The maximum eight lanes at a time, in four independent running maxima so that the
+    // comparisons do not wait on each other (the last group overlaps the one before it, which
+    // does not change a maximum).
+    var best0 = VectorMath.load(base), best1 = best0, best2 = best0, best3 = best0
     var i = 8
+    while i + 32 <= n {
+      best0 = VectorMath.maximum(best0, VectorMath.load(base + i))
+      best1 = VectorMath.maximum(best1, VectorMath.load(base + i + 8))
+      best2 = VectorMath.maximum(best2, VectorMath.load(base + i + 16))
+      best3 = VectorMath.maximum(best3, VectorMath.load(base + i + 24))
+      i += 32
+    }
     while i + 8 <= n {
-      best = VectorMath.maximum(best, VectorMath.load(base + i))
+      best0 = VectorMath.maximum(best0, VectorMath.load(base + i))
       i += 8
     }
-    if i < n { best = VectorMath.maximum(best, VectorMath.load(base + n - 8)) }
-    let m = VectorMath.maximum(of: best)
-    for k in 0..<n where base[k] == m { return k }
+    if i < n { best0 = VectorMath.maximum(best0, VectorMath.load(base + n - 8)) }
+    let m = VectorMath.maximum(of: VectorMath.maximum(VectorMath.maximum(best0, best1), VectorMath.maximum(best2, best3)))
+    // Then the first element equal to a finite maximum: the first group of eight with a lane
+    // whose difference from it is zero (for a finite maximum, exactly the lanes equal to it),
+    // then the lane within that group, or in the last partial group. An infinite maximum (a
+    // row of masked categories, or an infinite logit) goes to the scalar search.
+    if m.isFinite {
+      let maximum = VectorMath.Lanes(repeating: m)
+      var group = 0
+      while group + 8 <= n, !VectorMath.any(VectorMath.zeroMask(VectorMath.load(base + group) - maximum)) {
+        group += 8
+      }
+      for k in group..<n where base[k] == m { return k }
+    }
     return scalarIndexOfMaximum(buffer)
   }
 

@@ -48,4 +48,37 @@ import Testing
     #expect(x.argmax() == [1, 1, 0])
     #expect(x.oneHotArgmax().rows == [[0, 1, 0], [0, 1, 0], [1, 0, 0]])
   }
+
+  /// `Float`'s vector search for the first largest element (four running maxima, then a
+  /// vector scan for the first group holding it) against a one-element-at-a-time loop, on rows
+  /// of every length from 1 to 300 and with the maximum tied, signed zeros, masked
+  /// (`-infinity`) and infinite elements.
+  @Test func floatIndexOfMaximumIsTheFirstLargestElement() {
+    func firstLargest(_ row: [Float]) -> Int {
+      var best = 0
+      for i in row.indices where row[i] > row[best] { best = i }
+      return best
+    }
+    var rng = SplitMix64(seed: 8)
+    var rows: [[Float]] = []
+    for k in 1...300 {
+      let row = (0..<k).map { _ in Float.random(in: -5...5, using: &rng) }
+      rows.append(row)
+      var tied = row
+      let first = Int.random(in: 0..<k, using: &rng), second = Int.random(in: 0..<k, using: &rng)
+      tied[first] = 9
+      tied[second] = 9
+      rows.append(tied)
+      rows.append((0..<k).map { i in i % 3 == 0 ? -.infinity : row[i] })
+      rows.append([Float](repeating: -.infinity, count: k))
+      rows.append((0..<k).map { i in i == k / 2 ? 0 : -1 } + [-0.0, 0])
+      rows.append((0..<k).map { i in i % 7 == 3 ? .infinity : row[i] })
+    }
+    var mismatches: [String] = []
+    for row in rows {
+      let found = row.withUnsafeBufferPointer { Float.indexOfMaximum($0) }
+      if found != firstLargest(row) { mismatches.append("k = \(row.count): \(found) vs \(firstLargest(row))") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+  }
 }
