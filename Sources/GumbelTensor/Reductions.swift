@@ -3,9 +3,11 @@ import RealModule
 
 /// Sums and means, over all elements or along the last axis, and their derivatives.
 extension Tensor {
-  /// The sum of all elements.
+  /// The sum of all elements, added in ``TensorFloatingPoint/sumInLaneOrder(_:)``'s fixed
+  /// order (for `Float`, eight running sums; more accurate than one, and not waiting on each
+  /// addition).
   @inlinable
-  public func sum() -> Scalar { scalars.reduce(0, +) }
+  public func sum() -> Scalar { scalars.withUnsafeBufferPointer { Scalar.sumInLaneOrder($0) } }
 
   /// The mean of all elements.
   @inlinable
