@@ -137,8 +137,9 @@ public enum GumbelSoftmaxKernels {
                   if recomputesSample {
                     // The soft sample of this block, into dx: each row's pullback reads its y
                     // before writing dx over it.
-                    (dx + start).initialize(from: p + start, count: block.count * k)
-                    Tensor<Scalar>.softmaxRowsInPlace(dx + start, rows: block.count, columns: k, temperature: temperature, argmax: nil)
+                    Tensor<Scalar>.softmaxRows(
+                      of: p + start, into: dx + start, rows: block.count, columns: k, temperature: temperature,
+                      argmax: argmax + block.lowerBound)
                     y = UnsafePointer(dx)
                   }
                   var blockSum: Scalar = 0

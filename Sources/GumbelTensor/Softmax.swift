@@ -52,6 +52,31 @@ extension Tensor {
       for j in 0..<k { row[j] = (row[j] - m) / temperature }
       argmax?[r] = Int32(truncatingIfNeeded: best)
     }
+    normalizedExponentialsInPlace(base, rows: rows, columns: k)
+  }
+
+  /// ``softmaxRowsInPlace(_:rows:columns:temperature:argmax:)`` of rows whose largest elements
+  /// are already known (`argmax`, the first on ties), read from `source` and written to
+  /// `destination`: the same values bit for bit, without the search for the maximum or a copy.
+  /// The straight-through pullback uses it to recompute the soft sample of a hard draw.
+  @inlinable @inline(__always)
+  public static func softmaxRows(
+    of source: UnsafePointer<Scalar>, into destination: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int,
+    temperature: Scalar, argmax: UnsafePointer<Int32>
+  ) {
+    guard rows > 0, k > 0 else { return }
+    for r in 0..<rows {
+      let x = source + r * k, z = destination + r * k
+      let m = x[Int(argmax[r])]
+      for j in 0..<k { (z + j).initialize(to: (x[j] - m) / temperature) }
+    }
+    normalizedExponentialsInPlace(destination, rows: rows, columns: k)
+  }
+
+  /// Replaces each row `z` by `exp(z) / sum_k exp(z_k)`: `exp` over the whole block at once,
+  /// then each row's sum and the division (the last passes of the softmax kernels).
+  @inlinable @inline(__always)
+  static func normalizedExponentialsInPlace(_ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int) {
     Scalar.exponentiate(UnsafeMutableBufferPointer(start: base, count: rows * k))
     for r in 0..<rows {
       let row = base + r * k
