@@ -14,11 +14,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
-    // The vector register width the code is compiled for (a C header: Swift cannot test
-    // target features at compile time).
-    .target(name: "GumbelTargetInfo"),
     // Vectorised elementary functions and the row-parallel loop of the batch kernels.
-    .target(name: "GumbelKernels", dependencies: ["GumbelTargetInfo"]),
+    .target(name: "GumbelKernels"),
     // Keys: JAX's Threefry-2x32 PRNG and its samplers. No autodiff here.
     .target(
       name: "GumbelRandom",

@@ -1,5 +1,3 @@
-import GumbelTargetInfo
-
 /// `exp` and `log` of eight `Float`s at once, for the hot loops of sampling.
 ///
 /// Both follow the Cephes library's single-precision algorithms (S. L. Moshier, "Methods and
@@ -10,12 +8,6 @@ import GumbelTargetInfo
 /// compiler maps to the vector registers of the target.
 public enum VectorMath {
   public typealias Lanes = SIMD8<Float>
-
-  /// The width in bits of the vector registers this build targets: 256 for an AVX2 build
-  /// (`-Xcc -mavx2`), 512 for AVX-512, 128 otherwise. A compile-time constant, for loops that
-  /// take more lanes at a time when the registers hold them.
-  @inlinable
-  public static var registerBits: Int { Int(GUMBEL_VECTOR_REGISTER_BITS) }
 
   /// `e^x` lane by lane: `x = n ln 2 + r` with `|r| <= ln 2 / 2`, then
   /// `e^r = 1 + r + r^2 P(r)` (degree-5 `P`) and the exponent `n` added to the bits.

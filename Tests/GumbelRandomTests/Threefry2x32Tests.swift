@@ -13,7 +13,7 @@ import Testing
   func random123KnownAnswers(vector: (key: (UInt32, UInt32), counter: (UInt32, UInt32), expected: (UInt32, UInt32))) {
     let output = Threefry2x32.hash(key: vector.key, counter: vector.counter)
     #expect(output == vector.expected)
-    // The sixteen-lane form (the sampler's with AVX2) in every lane.
+    // The sixteen-lane form (the one the samplers use) in every lane.
     var x0 = SIMD16<UInt32>(repeating: vector.counter.0), x1 = SIMD16<UInt32>(repeating: vector.counter.1)
     Threefry2x32.hash(key: vector.key, &x0, &x1)
     #expect(x0 == SIMD16(repeating: vector.expected.0))
