@@ -17,20 +17,45 @@ public enum VectorMath {
   /// two steps so they are not flushed to zero. NaN gives NaN.
   @inlinable @inline(__always)
   public static func exp(_ x: Lanes) -> Lanes {
+    // x clamped to [-104, 89]: below -104 the result rounds to 0 (e^-104 is under half the
+    // smallest subnormal), above 89 it overflows to infinity; NaN is restored at the end.
+    let high = Lanes(repeating: 89)
+    let raised = raisedToExpLowerBound(x)
+    let result = expOfClamped(select(high, where: signMask(high - raised), otherwise: raised))
+    // Above 88.72 the exact value overflows; the polynomial might round just below it, so
+    // those lanes are set to infinity explicitly.
+    let overflow = signMask(Lanes(repeating: 88.722_84) - x)
+    let withInfinity = select(Lanes(repeating: .infinity), where: overflow, otherwise: result)
+    return select(x, where: notANumberMask(x), otherwise: withInfinity)
+  }
+
+  /// ``exp(_:)`` of lanes that are at most 0 or NaN, such as the shifted logits
+  /// `(x - max x) / temperature` of a softmax: the same values, without the steps for
+  /// overflow, which cannot happen there.
+  @inlinable @inline(__always)
+  public static func expOfNonPositive(_ x: Lanes) -> Lanes {
+    select(x, where: notANumberMask(x), otherwise: expOfClamped(raisedToExpLowerBound(x)))
+  }
+
+  /// `x`, or -104 where it is lower (including `-infinity`).
+  @inlinable @inline(__always)
+  static func raisedToExpLowerBound(_ x: Lanes) -> Lanes {
+    let low = Lanes(repeating: -104)
+    return select(low, where: signMask(x - low), otherwise: x)
+  }
+
+  /// The steps of ``exp(_:)`` for `x` in `[-104, 89]`.
+  @inlinable @inline(__always)
+  static func expOfClamped(_ clamped: Lanes) -> Lanes {
     let log2e: Float = 1.442_695_04
     let ln2High: Float = 0.693_359_375
     let ln2Low: Float = -2.121_944_4e-4
     let roundingMagic: Float = 12_582_912  // 1.5 * 2^23, whose unit in the last place is 1
-    // x clamped to [-104, 89]: below -104 the result rounds to 0 (e^-104 is under half the
-    // smallest subnormal), above 89 it overflows to infinity; NaN is restored at the end.
-    let low: Lanes = Lanes(repeating: -104), high: Lanes = Lanes(repeating: 89)
-    let raised = select(low, where: signMask(x - low), otherwise: x)
-    let clamped = select(high, where: signMask(high - raised), otherwise: raised)
     // Round to the nearest integer by adding and subtracting 1.5 * 2^23 (the sum has no
     // fraction bits); the sum's low bits then hold the integer, read without a conversion.
     let shifted = clamped * log2e + roundingMagic
     let n = shifted - roundingMagic
-    let ni = unsafeBitCast(shifted.bitPattern(as: UInt32.self) &- roundingMagic.bitPattern, to: SIMD8<Int32>.self)
+    let ni = unsafeBitCast(shifted.bitPattern &- roundingMagic.bitPattern, to: SIMD8<Int32>.self)
     let r = clamped - n * ln2High - n * ln2Low
     let r2 = r * r
     var p: Lanes = Lanes(repeating: 1.987_569_15e-4)
@@ -41,16 +66,12 @@ public enum VectorMath {
     p = p * r + 5.000_000_120_1e-1
     let er = p * r2 + r + 1
     // 2^n as two factors 2^(n/2) and 2^(n - n/2), each a normal float for n in [-150, 128].
+    // Inputs from -104 to -103.97 give 0 (their n is -150 and r < 0, so the product is under
+    // half the smallest subnormal).
     let half = ni &>> 1
     let scaleA = Lanes(bitPattern: unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
     let scaleB = Lanes(bitPattern: unsafeBitCast((ni &- half &+ 127) &<< 23, to: SIMD8<UInt32>.self))
-    let result = er * scaleA * scaleB
-    // Inputs from -104 to -103.97 already give 0 (their n is -150 and r < 0, so the product is
-    // under half the smallest subnormal). Above 88.72 the exact value overflows; the polynomial
-    // might round just below it, so those lanes are set to infinity explicitly.
-    let overflow = signMask(Lanes(repeating: 88.722_84) - x)
-    let withInfinity = select(Lanes(repeating: .infinity), where: overflow, otherwise: result)
-    return select(x, where: notANumberMask(x), otherwise: withInfinity)
+    return er * scaleA * scaleB
   }
 
   /// The larger of `a` and `b` lane by lane, for lanes without NaN.
@@ -118,20 +139,20 @@ extension VectorMath {
   /// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
   @inlinable @inline(__always)
   public static func notANumberMask(_ x: Lanes) -> SIMD8<UInt32> {
-    let magnitude = unsafeBitCast(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
+    let magnitude = unsafeBitCast(x.bitPattern & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
     return unsafeBitCast((Int32(0x7F80_0000) &- magnitude) &>> 31, to: SIMD8<UInt32>.self)
   }
 
   /// All ones in the lanes that hold an infinity or NaN (all exponent bits set).
   @inlinable @inline(__always)
   public static func nonFiniteMask(_ x: Lanes) -> SIMD8<UInt32> {
-    zeroBitsMask((x.bitPattern(as: UInt32.self) & 0x7F80_0000) ^ 0x7F80_0000)
+    zeroBitsMask((x.bitPattern & 0x7F80_0000) ^ 0x7F80_0000)
   }
 
   /// All ones in the lanes that hold +0 or -0.
   @inlinable @inline(__always)
   public static func zeroMask(_ x: Lanes) -> SIMD8<UInt32> {
-    zeroBitsMask(x.bitPattern(as: UInt32.self) & 0x7FFF_FFFF)
+    zeroBitsMask(x.bitPattern & 0x7FFF_FFFF)
   }
 
   /// All ones in the lanes of `bits` (each below 2^31) that are 0.
@@ -143,7 +164,7 @@ extension VectorMath {
   /// `chosen` in the lanes where `mask` is all ones, `otherwise` where it is zero.
   @inlinable @inline(__always)
   public static func select(_ chosen: Lanes, where mask: SIMD8<UInt32>, otherwise: Lanes) -> Lanes {
-    Lanes(bitPattern: (chosen.bitPattern(as: UInt32.self) & mask) | (otherwise.bitPattern(as: UInt32.self) & ~mask))
+    Lanes(bitPattern: (chosen.bitPattern & mask) | (otherwise.bitPattern & ~mask))
   }
 
   /// Whether any lane of `mask` has a bit set.
@@ -227,14 +248,4 @@ extension SIMD8: FloatLanes where Scalar == Float {
 extension SIMD16: FloatLanes where Scalar == Float {
   public typealias Bits = SIMD16<UInt32>
   public typealias SignedBits = SIMD16<Int32>
-}
-
-extension SIMD8 where Scalar == Float {
-  /// The lanes' IEEE 754 bits (a reinterpretation: both vectors are 32 bytes).
-  @inlinable @inline(__always)
-  func bitPattern(as _: UInt32.Type) -> SIMD8<UInt32> { unsafeBitCast(self, to: SIMD8<UInt32>.self) }
-
-  /// Floats from their IEEE 754 bits (a reinterpretation).
-  @inlinable @inline(__always)
-  init(bitPattern bits: SIMD8<UInt32>) { self = unsafeBitCast(bits, to: SIMD8<Float>.self) }
 }

@@ -12,9 +12,10 @@ where TangentVector == Self {
   /// buffers without NaN.
   static func indexOfMaximum(_ buffer: UnsafeBufferPointer<Self>) -> Int
 
-  /// Replaces each element of `buffer` by its exponential. An element's result does not
-  /// depend on its position or on the buffer's length (`Float` uses the eight-lane
-  /// ``VectorMath/exp(_:)`` and pads a last partial group).
+  /// Replaces each element of `buffer`, which is at most 0 or NaN (a softmax's shifted logits
+  /// `(x - max x) / temperature`), by its exponential. An element's result does not depend on
+  /// its position or on the buffer's length (`Float` uses the eight-lane
+  /// ``VectorMath/expOfNonPositive(_:)`` and pads a last partial group).
   static func exponentiate(_ buffer: UnsafeMutableBufferPointer<Self>)
 
   /// The sum of `buffer`'s elements in a fixed order: `Float` adds each full group of eight
@@ -79,11 +80,11 @@ extension Float: TensorFloatingPoint {
     let n = buffer.count
     var i = 0
     while i + 8 <= n {
-      VectorMath.store(VectorMath.exp(VectorMath.load(base + i)), to: base + i)
+      VectorMath.store(VectorMath.expOfNonPositive(VectorMath.load(base + i)), to: base + i)
       i += 8
     }
     if i < n {
-      VectorMath.store(VectorMath.exp(VectorMath.load(base + i, count: n - i, padding: -.infinity)), to: base + i, count: n - i)
+      VectorMath.store(VectorMath.expOfNonPositive(VectorMath.load(base + i, count: n - i, padding: -.infinity)), to: base + i, count: n - i)
     }
   }
 

@@ -60,6 +60,23 @@ import Testing
     #expect(worst <= 1, "worst error \(worst) units of 2^-149")
   }
 
+  /// The softmax's exponential skips the overflow steps: on every lane at most 0 (and on
+  /// `-infinity`, `-0` and NaN) it gives `exp`'s bits.
+  @Test func expOfNonPositiveEqualsExp() {
+    var groups = 0, mismatches = 0
+    func check(_ x: SIMD8<Float>) {
+      let a = VectorMath.expOfNonPositive(x), b = VectorMath.exp(x)
+      for lane in 0..<8 where a.bitPattern[lane] != b.bitPattern[lane] {
+        mismatches += 1
+      }
+      groups += 1
+    }
+    Self.sweep(from: 0, to: .greatestFiniteMagnitude) { magnitude in check(-magnitude) }
+    check(SIMD8(-.infinity, -0.0, .nan, -.nan, 0, -103.973, -104, -88.8))
+    #expect(groups > 60_000)
+    #expect(mismatches == 0)
+  }
+
   @Test func logIsWithinTwoUlpsOnPositiveNormals() {
     var worst = 0.0
     Self.sweep(from: .leastNormalMagnitude, to: .greatestFiniteMagnitude) { x in
