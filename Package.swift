@@ -67,7 +67,7 @@ let package = Package(
       exclude: ["make_jax_vectors.py", "notebook_check.py"]),
     .testTarget(
       name: "GumbelTensorTests",
-      dependencies: ["GumbelTensor", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelTensor", "GumbelKernels", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelDistributionsTests",
       dependencies: ["GumbelDistributions", "GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelNN", "GumbelKit", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],

@@ -8,6 +8,9 @@ extension Tensor {
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
     if lhs.isScalarZero, rhs.rank > 0 { return rhs }
     if rhs.isScalarZero, lhs.rank > 0 { return lhs }
+    if let sum = sameShapeInParallel(lhs, rhs, { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] + b[i]) } }) {
+      return sum
+    }
     return broadcasting(lhs, rhs, +)
   }
 
@@ -15,14 +18,26 @@ extension Tensor {
   @inlinable
   var isScalarZero: Bool { shape.isEmpty && scalars.count == 1 && scalars[0] == 0 }
 
-  @inlinable
-  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, -) }
+  // Each operator's loop for large operands of one shape spells out its operation (see
+  // `sameShapeInParallel`).
 
   @inlinable
-  public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, *) }
+  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+    sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] - b[i]) } }
+      ?? broadcasting(lhs, rhs, -)
+  }
 
   @inlinable
-  public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcasting(lhs, rhs, /) }
+  public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+    sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] * b[i]) } }
+      ?? broadcasting(lhs, rhs, *)
+  }
+
+  @inlinable
+  public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+    sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] / b[i]) } }
+      ?? broadcasting(lhs, rhs, /)
+  }
 
   @inlinable
   public static prefix func - (operand: Tensor) -> Tensor {

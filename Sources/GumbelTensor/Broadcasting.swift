@@ -1,3 +1,5 @@
+import GumbelKernels
+
 /// Broadcasting of binary operations: two shapes are compatible when they are equal or one is a
 /// suffix of the other (a scalar `[]` is a suffix of every shape, and a row `[K]` of
 /// `[N, K]`). The smaller operand then repeats over the leading dimensions of the larger.
@@ -9,6 +11,39 @@ extension Tensor {
     if lhs.count < rhs.count, Array(rhs.suffix(lhs.count)) == lhs { return rhs }
     if rhs.count < lhs.count, Array(lhs.suffix(rhs.count)) == rhs { return lhs }
     preconditionFailure("shapes \(lhs) and \(rhs) do not broadcast: one must end with the other")
+  }
+
+  /// Element-wise results below this many elements are computed on the calling thread. An
+  /// element-wise operation costs about a nanosecond per element, so waking a second thread
+  /// (some microseconds) pays only from tens of thousands of elements.
+  @inlinable
+  static var elementwiseParallelMinimum: Int { 1 << 16 }
+
+  /// `lhs op rhs` for two operands of the same shape, shared between threads in blocks of
+  /// 32,768 elements when there are at least ``elementwiseParallelMinimum``, or `nil` for
+  /// other operands (which ``broadcasting(_:_:_:)`` handles). `loop(a, b, out, n)` computes
+  /// `n` elements; each element is computed alone, so the values do not depend on the thread
+  /// count. The operation is written inside `loop` by the caller: passed in as a function of two
+  /// scalars, it would be called, not inlined, once per element in the threads' blocks.
+  @inlinable @inline(__always)
+  static func sameShapeInParallel(
+    _ lhs: Tensor, _ rhs: Tensor,
+    _ loop: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void
+  ) -> Tensor? {
+    let count = lhs.scalars.count
+    guard count >= elementwiseParallelMinimum, lhs.shape == rhs.shape else { return nil }
+    let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+      lhs.scalars.withUnsafeBufferPointer { a in
+        rhs.scalars.withUnsafeBufferPointer { b in
+          let out = out.baseAddress!, a = a.baseAddress!, b = b.baseAddress!
+          Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 15) { _, range in
+            loop(a + range.lowerBound, b + range.lowerBound, out + range.lowerBound, range.count)
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(shape: lhs.shape, scalars: scalars)
   }
 
   /// Applies `op` element by element, repeating the smaller operand (not differentiable: a

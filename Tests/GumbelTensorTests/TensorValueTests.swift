@@ -1,4 +1,5 @@
 import _GumbelTestSupport
+import GumbelKernels
 import GumbelTensor
 import RealModule
 import Testing
@@ -41,6 +42,30 @@ import Testing
     #expect((Tensor([10, 20]) - x).scalars == [9, 18, 7, 16, 5, 14])
     #expect((x * 2).scalars == [2, 4, 6, 8, 10, 12])
     #expect((x + .zero) == x)
+  }
+
+  /// Large operands of one shape are split between threads: each element is still
+  /// `a[i] op b[i]` exactly, for any thread count.
+  @Test(arguments: [1, 2, 3])
+  func largeElementwiseOperationsAreExactForAnyThreadCount(threads: Int) {
+    var rng = SplitMix64(seed: 12)
+    let shape = [301, 250]  // 75,250 elements: above the parallel threshold, not a multiple of a block
+    let a = randomTensor(shape: shape, in: -3...3, using: &rng)
+    let b = randomTensor(shape: shape, in: 0.5...4, using: &rng)
+    let x = Tensor<Float>(shape: shape, scalars: a.scalars.map { Float($0) })
+    let y = Tensor<Float>(shape: shape, scalars: b.scalars.map { Float($0) })
+    Parallelism.$maxThreads.withValue(threads) {
+      let operations: [(String, (Tensor<Float>, Tensor<Float>) -> Tensor<Float>, (Float, Float) -> Float)] = [
+        ("+", { $0 + $1 }, { $0 + $1 }), ("-", { $0 - $1 }, { $0 - $1 }),
+        ("*", { $0 * $1 }, { $0 * $1 }), ("/", { $0 / $1 }, { $0 / $1 }),
+      ]
+      for (name, tensorOperation, scalarOperation) in operations {
+        let result = tensorOperation(x, y)
+        #expect(result.shape == shape)
+        let wrong = zip(result.scalars, zip(x.scalars, y.scalars)).filter { $0.0 != scalarOperation($0.1.0, $0.1.1) }.count
+        #expect(wrong == 0, "\(name): \(wrong) elements differ")
+      }
+    }
   }
 
   @Test func argmaxTakesTheFirstMaximum() {
