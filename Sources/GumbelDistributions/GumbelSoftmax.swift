@@ -129,22 +129,30 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   enum SampleForm {
     case soft, oneHot, index
 
-    /// The forward value of this form. The one-hot vector is written over the draw's sample
-    /// when `overwritingSample` (nothing else holds it), so a forward pass allocates one array
-    /// of the sample's size.
+    /// The contents of the draw that gives this form's forward value outside differentiation.
     @inlinable
-    func value(of draw: consuming GumbelSoftmaxDraw<Scalar>, overwritingSample: Bool) -> Tensor<Scalar> {
+    var forwardContents: GumbelSoftmaxDrawContents {
+      switch self {
+      case .soft: .sample
+      case .oneHot: .oneHot
+      case .index: .argmax
+      }
+    }
+
+    /// The forward value of this form from a draw of ``forwardContents`` (whose sample is
+    /// already the value of a soft or one-hot form), or of a draw for the pullback (contents
+    /// `.sampleAndPerturbedLogits` for the soft form, `.argmax` for the others, whose one-hot
+    /// vector goes into a fresh array: the pullback still holds the draw's sample).
+    @inlinable
+    func value(of draw: GumbelSoftmaxDraw<Scalar>, contents: GumbelSoftmaxDrawContents) -> Tensor<Scalar> {
       let k = draw.shape.last ?? 1
       switch self {
       case .soft:
         return Tensor(shape: draw.shape, scalars: draw.sample)
       case .oneHot:
-        // Overwriting a sample that a pullback still holds would copy it first; a fresh
-        // array of zeros is one pass instead of two.
-        var out = overwritingSample ? draw.sample : [Scalar](repeating: 0, count: draw.sample.count)
-        draw.sample = []
+        if contents == .oneHot { return Tensor(shape: draw.shape, scalars: draw.sample) }
+        var out = [Scalar](repeating: 0, count: draw.sample.count)
         out.withUnsafeMutableBufferPointer { out in
-          if overwritingSample { out.update(repeating: 0) }
           for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
         }
         return Tensor(shape: draw.shape, scalars: out)
@@ -175,10 +183,10 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   static func relaxedSample(
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> Tensor<Scalar> {
-    form.value(
-      of: Scalar.gumbelSoftmaxDraw(
-        logits: logits, temperature: temperature, key: key, count: count, contents: form == .soft ? .sample : .argmax),
-      overwritingSample: true)
+    let contents = form.forwardContents
+    return form.value(
+      of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: contents),
+      contents: contents)
   }
 
   @inlinable
@@ -186,9 +194,10 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   static func _vjpRelaxedSample(
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
-    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: form == .soft ? .sampleAndPerturbedLogits : .argmax)
+    let contents: GumbelSoftmaxDrawContents = form == .soft ? .sampleAndPerturbedLogits : .argmax
+    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
     let logitsShape = logits.shape
-    return (form.value(of: draw, overwritingSample: false), { v in
+    return (form.value(of: draw, contents: contents), { v in
       let gradients = Scalar.gumbelSoftmaxPullback(
         of: draw, upstream: form.softUpstream(v, draw: draw), temperature: temperature, logitsShape: logitsShape)
       return (gradients.logits, gradients.temperature)

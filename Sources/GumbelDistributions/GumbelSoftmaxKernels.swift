@@ -9,6 +9,10 @@ public enum GumbelSoftmaxDrawContents: Sendable {
   /// sample needs, and all that their pullback needs (it recomputes the softmax, block by
   /// block, instead of keeping a second array).
   case argmax
+  /// Each row's category, and its one-hot vector in place of the sample: the forward value of
+  /// a hard sample outside differentiation. Each block of rows is zeroed while it is in cache,
+  /// instead of in a pass of its own over the whole sample.
+  case oneHot
   /// The soft sample and each row's category.
   case sample
   /// The soft sample, each row's category and the perturbed logits, which the pullback needs.
@@ -20,7 +24,8 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
   /// The shape of the sample: `[count] + logits.shape`, or `logits.shape`.
   public var shape: [Int]
   /// The soft sample `softmax((logits + g) / temperature)`, row-major; for a draw of
-  /// ``GumbelSoftmaxDrawContents/argmax``, the perturbed logits `logits + g` instead.
+  /// ``GumbelSoftmaxDrawContents/argmax``, the perturbed logits `logits + g` instead, and for
+  /// one of ``GumbelSoftmaxDrawContents/oneHot``, the one-hot vectors of the categories.
   public var sample: [Scalar]
   /// The perturbed logits `logits + g` beside the soft sample, for a draw of
   /// ``GumbelSoftmaxDrawContents/sampleAndPerturbedLogits`` (`nil` otherwise).
@@ -84,11 +89,20 @@ public enum GumbelSoftmaxKernels {
                 if logitRow == logitRows { logitRow = 0 }
               }
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
-              if contents == .argmax {
+              switch contents {
+              case .argmax:
                 for r in block {
                   argmax![r] = Int32(truncatingIfNeeded: Scalar.indexOfMaximum(UnsafeBufferPointer(start: out! + r * k, count: k)))
                 }
-              } else {
+              case .oneHot:
+                for r in block {
+                  let row = out! + r * k
+                  let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
+                  argmax![r] = Int32(truncatingIfNeeded: best)
+                  row.update(repeating: 0, count: k)
+                  row[best] = 1
+                }
+              case .sample, .sampleAndPerturbedLogits:
                 Tensor<Scalar>.softmaxRowsInPlace(
                   out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
               }
