@@ -109,10 +109,16 @@ extension Float {
       i += 8
     }
     if i < n {
-      var words = SIMD8<UInt32>()
-      for lane in 0..<(n - i) { words[lane] = raw.load(fromByteOffset: 4 * (i + lane), as: UInt32.self) }
-      let samples: SIMD8<Float> = standardGumbel(fromRandomWords: words)
-      for lane in 0..<(n - i) { raw.storeBytes(of: samples[lane], toByteOffset: 4 * (i + lane), as: Float.self) }
+      // The last words go through a zero-padded group of eight on the stack: filling the
+      // vector lane by lane would make the compiler compute the logarithms one lane at a time.
+      withUnsafeTemporaryAllocation(of: SIMD8<UInt32>.self, capacity: 1) { group in
+        let group = UnsafeMutableRawPointer(group.baseAddress!)
+        group.storeBytes(of: SIMD8<UInt32>(), as: SIMD8<UInt32>.self)
+        group.copyMemory(from: raw + 4 * i, byteCount: 4 * (n - i))
+        let samples: SIMD8<Float> = standardGumbel(fromRandomWords: group.load(as: SIMD8<UInt32>.self))
+        group.storeBytes(of: samples, as: SIMD8<Float>.self)
+        (raw + 4 * i).copyMemory(from: group, byteCount: 4 * (n - i))
+      }
     }
   }
 }
