@@ -203,21 +203,30 @@ extension VectorMath {
     UnsafeMutableRawPointer(destination).storeBytes(of: x, as: Lanes.self)
   }
 
-  /// `count` (at most 8) floats from `source` in the first lanes, `padding` in the others:
-  /// built lane by lane, so meant for a last partial group, not a loop.
+  /// `count` (at most 8) floats from `source` in the first lanes, `padding` in the others,
+  /// through a copy on the stack: a vector filled lane by lane makes the compiler compute
+  /// with it one lane at a time.
   @inlinable @inline(__always)
   public static func load(_ source: UnsafePointer<Float>, count: Int, padding: Float) -> Lanes {
     if count >= Lanes.scalarCount { return load(source) }
-    var x = Lanes(repeating: padding)
-    for lane in 0..<count { x[lane] = source[lane] }
-    return x
+    return withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 1) { group in
+      let group = UnsafeMutableRawPointer(group.baseAddress!)
+      group.storeBytes(of: Lanes(repeating: padding), as: Lanes.self)
+      group.copyMemory(from: source, byteCount: 4 * count)
+      return group.load(as: Lanes.self)
+    }
   }
 
-  /// Writes the first `count` (at most 8) lanes of `x` to `destination`.
+  /// Writes the first `count` (at most 8) lanes of `x` to `destination`, through a copy on the
+  /// stack.
   @inlinable @inline(__always)
   public static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>, count: Int) {
     if count >= Lanes.scalarCount { return store(x, to: destination) }
-    for lane in 0..<count { destination[lane] = x[lane] }
+    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 1) { group in
+      let group = UnsafeMutableRawPointer(group.baseAddress!)
+      group.storeBytes(of: x, as: Lanes.self)
+      UnsafeMutableRawPointer(destination).copyMemory(from: group, byteCount: 4 * count)
+    }
   }
 }
 
