@@ -167,14 +167,6 @@ extension VectorMath {
     Lanes(bitPattern: (chosen.bitPattern & mask) | (otherwise.bitPattern & ~mask))
   }
 
-  /// Whether any lane of `mask` has a bit set.
-  @inlinable @inline(__always)
-  public static func any(_ mask: SIMD8<UInt32>) -> Bool {
-    let quarter = mask.lowHalf | mask.highHalf
-    let pair = quarter.lowHalf | quarter.highHalf
-    return pair[0] | pair[1] != 0
-  }
-
   /// The sum of the lanes, in a fixed order: the halves, then their halves, then the pair.
   @inlinable @inline(__always)
   public static func sum(_ x: Lanes) -> Float {

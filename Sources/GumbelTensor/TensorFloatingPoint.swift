@@ -37,41 +37,46 @@ where TangentVector == Self {
 }
 
 extension Float: TensorFloatingPoint {
+  /// One pass, eight lanes at a time, in two running maxima (even and odd groups of eight, so
+  /// that the comparisons do not wait on each other). Each lane keeps its largest value and
+  /// where that value first appeared (a later value replaces it only when strictly larger);
+  /// the answer is the first position among the lanes that hold the overall maximum. A last
+  /// partial group is padded with `-infinity`. An infinite or NaN maximum (a row of masked
+  /// categories, or an infinite logit) goes to the scalar search.
   @inlinable
   public static func indexOfMaximum(_ buffer: UnsafeBufferPointer<Float>) -> Int {
     let n = buffer.count
-    guard n >= 8, let base = buffer.baseAddress else { return scalarIndexOfMaximum(buffer) }
-    // The maximum eight lanes at a time, in four independent running maxima so that the
-    // comparisons do not wait on each other (the last group overlaps the one before it, which
-    // does not change a maximum).
-    var best0 = VectorMath.load(base), best1 = best0, best2 = best0, best3 = best0
-    var i = 8
-    while i + 32 <= n {
-      best0 = VectorMath.maximum(best0, VectorMath.load(base + i))
-      best1 = VectorMath.maximum(best1, VectorMath.load(base + i + 8))
-      best2 = VectorMath.maximum(best2, VectorMath.load(base + i + 16))
-      best3 = VectorMath.maximum(best3, VectorMath.load(base + i + 24))
-      i += 32
+    guard n >= 16, let base = buffer.baseAddress else { return scalarIndexOfMaximum(buffer) }
+    typealias Positions = SIMD8<UInt32>
+    let lanes = Positions(0, 1, 2, 3, 4, 5, 6, 7)
+    var best0 = VectorMath.load(base), best1 = VectorMath.load(base + 8)
+    var at0 = lanes, at1 = lanes &+ 8
+    // Keeps `x` and its positions in the lanes where it is strictly larger than `best` (the
+    // sign of `best - x`; for finite values exactly those lanes).
+    func update(_ best: inout VectorMath.Lanes, _ at: inout Positions, _ x: VectorMath.Lanes, from i: Int) {
+      let larger = VectorMath.signMask(best - x)
+      best = VectorMath.select(x, where: larger, otherwise: best)
+      at = (Positions(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes) & larger | at & ~larger
     }
-    while i + 8 <= n {
-      best0 = VectorMath.maximum(best0, VectorMath.load(base + i))
+    var i = 16
+    while i + 16 <= n {
+      update(&best0, &at0, VectorMath.load(base + i), from: i)
+      update(&best1, &at1, VectorMath.load(base + i + 8), from: i + 8)
+      i += 16
+    }
+    if i + 8 <= n {
+      update(&best0, &at0, VectorMath.load(base + i), from: i)
       i += 8
     }
-    if i < n { best0 = VectorMath.maximum(best0, VectorMath.load(base + n - 8)) }
-    let m = VectorMath.maximum(of: VectorMath.maximum(VectorMath.maximum(best0, best1), VectorMath.maximum(best2, best3)))
-    // Then the first element equal to a finite maximum: the first group of eight with a lane
-    // whose difference from it is zero (for a finite maximum, exactly the lanes equal to it),
-    // then the lane within that group, or in the last partial group. An infinite maximum (a
-    // row of masked categories, or an infinite logit) goes to the scalar search.
-    if m.isFinite {
-      let maximum = VectorMath.Lanes(repeating: m)
-      var group = 0
-      while group + 8 <= n, !VectorMath.any(VectorMath.zeroMask(VectorMath.load(base + group) - maximum)) {
-        group += 8
-      }
-      for k in group..<n where base[k] == m { return k }
+    if i < n { update(&best1, &at1, VectorMath.load(base + i, count: n - i, padding: -.infinity), from: i) }
+    let m = VectorMath.maximum(of: VectorMath.maximum(best0, best1))
+    guard m.isFinite else { return scalarIndexOfMaximum(buffer) }
+    var first = n
+    for lane in 0..<8 {
+      if best0[lane] == m { first = Swift.min(first, Int(at0[lane])) }
+      if best1[lane] == m { first = Swift.min(first, Int(at1[lane])) }
     }
-    return scalarIndexOfMaximum(buffer)
+    return first
   }
 
   @inlinable
