@@ -53,7 +53,7 @@ extension Float: TensorFloatingPoint {
     var at0 = lanes, at1 = lanes &+ 8
     // Keeps `x` and its positions in the lanes where it is strictly larger than `best` (the
     // sign of `best - x`; for finite values exactly those lanes).
-    func update(_ best: inout VectorMath.Lanes, _ at: inout Positions, _ x: VectorMath.Lanes, from i: Int) {
+    @inline(__always) func update(_ best: inout VectorMath.Lanes, _ at: inout Positions, _ x: VectorMath.Lanes, from i: Int) {
       let larger = VectorMath.signMask(best - x)
       best = VectorMath.select(x, where: larger, otherwise: best)
       at = (Positions(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes) & larger | at & ~larger
