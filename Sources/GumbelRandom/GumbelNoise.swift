@@ -86,8 +86,9 @@ extension Float {
     (standardGumbel(fromRandomWords: SIMD8(repeating: word)) as SIMD8<Float>)[0]
   }
 
-  /// Eight samples at a time (a last partial group is padded), so every sample goes through
-  /// the same vector code whatever its position in `range`.
+  /// Sixteen or eight samples at a time (a last partial group is padded), with the same
+  /// operations on every lane, so every sample has the same value whatever its position in
+  /// `range`.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
     let n = range.count
@@ -95,12 +96,24 @@ extension Float {
       RandomBits.words32(key: key, count: count, range: range, into: words)
     }
     let raw = UnsafeMutableRawPointer(out)
-    // Sixteen at a time: the two logarithms are chains of dependent steps, and two vectors'
-    // chains side by side run faster than one (same operations per lane, same values).
+    // Sixteen at a time, and one logarithm per pass over the block: each logarithm is a chain
+    // of dependent steps, and two vectors' chains side by side, in a loop short enough for the
+    // processor to overlap its iterations, run faster than one (with AVX2 the second pass
+    // saves about a tenth). Same operations per lane as `standardGumbel(fromRandomWords:)`, so
+    // the same values.
+    let wideEnd = n / 16 * 16
     var i = 0
-    while i + 16 <= n {
+    while i < wideEnd {
       let words = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<UInt32>.self)
-      raw.storeBytes(of: standardGumbel(fromRandomWords: words) as SIMD16<Float>, toByteOffset: 4 * i, as: SIMD16<Float>.self)
+      let u = SIMD16<Float>(bitPattern: (words &>> 9) | 0x3F80_0000) - 1
+      let minusLogU = SIMD16<Float>() - VectorMath.logOfPositiveNormal(u + .leastNormalMagnitude)
+      raw.storeBytes(of: minusLogU, toByteOffset: 4 * i, as: SIMD16<Float>.self)
+      i += 16
+    }
+    i = 0
+    while i < wideEnd {
+      let e = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+      raw.storeBytes(of: SIMD16<Float>() - VectorMath.logOfPositiveNormal(e), toByteOffset: 4 * i, as: SIMD16<Float>.self)
       i += 16
     }
     while i + 8 <= n {
