@@ -1,11 +1,11 @@
-/// `exp` and `log` of eight `Float`s at once, for the hot loops of sampling.
+/// `exp` of eight `Float`s at once and `log` of eight or sixteen, for the hot loops of sampling.
 ///
 /// Both follow the Cephes library's single-precision algorithms (S. L. Moshier, "Methods and
 /// Programs for Mathematical Functions", 1989; `expf.c` and `logf.c`): reduce the argument by
 /// a power of two, then evaluate a short polynomial. Both are within 2 units in the last place
 /// of the correctly rounded result over their whole domain (measured against `Double` in
-/// `VectorMathTests`), branch-free, and written with Swift's portable `SIMD8`, which the
-/// compiler maps to the vector registers of the target.
+/// `VectorMathTests`), branch-free, and written with Swift's portable `SIMD8` and `SIMD16`,
+/// which the compiler maps to the vector registers of the target.
 public enum VectorMath {
   public typealias Lanes = SIMD8<Float>
 
