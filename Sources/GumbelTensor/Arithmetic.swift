@@ -3,23 +3,20 @@ import _Differentiation
 /// Element-wise arithmetic with broadcasting (see `broadcastShape`), and its derivatives.
 extension Tensor {
   /// Adding the scalar 0 (``zero``, which automatic differentiation adds to every gradient it
-  /// accumulates) returns the other operand without a pass over its elements.
+  /// accumulates) returns the other operand without a pass over its elements. Each operator
+  /// spells out its operation in the loop for large operands of one shape (see
+  /// `sameShapeInParallel`).
   @inlinable
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
     if lhs.isScalarZero, rhs.rank > 0 { return rhs }
     if rhs.isScalarZero, lhs.rank > 0 { return lhs }
-    if let sum = sameShapeInParallel(lhs, rhs, { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] + b[i]) } }) {
-      return sum
-    }
-    return broadcasting(lhs, rhs, +)
+    return sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] + b[i]) } }
+      ?? broadcasting(lhs, rhs, +)
   }
 
   /// Whether this is a rank-0 tensor holding 0.
   @inlinable
   var isScalarZero: Bool { shape.isEmpty && scalars.count == 1 && scalars[0] == 0 }
-
-  // Each operator's loop for large operands of one shape spells out its operation (see
-  // `sameShapeInParallel`).
 
   @inlinable
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
