@@ -90,17 +90,15 @@ public enum GumbelSoftmaxKernels {
               }
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
               switch contents {
-              case .argmax:
-                for r in block {
-                  argmax![r] = Int32(truncatingIfNeeded: Scalar.indexOfMaximum(UnsafeBufferPointer(start: out! + r * k, count: k)))
-                }
-              case .oneHot:
+              case .argmax, .oneHot:
                 for r in block {
                   let row = out! + r * k
                   let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
                   argmax![r] = Int32(truncatingIfNeeded: best)
-                  row.update(repeating: 0, count: k)
-                  row[best] = 1
+                  if contents == .oneHot {
+                    row.update(repeating: 0, count: k)
+                    row[best] = 1
+                  }
                 }
               case .sample, .sampleAndPerturbedLogits:
                 Tensor<Scalar>.softmaxRowsInPlace(
@@ -120,7 +118,8 @@ public enum GumbelSoftmaxKernels {
   /// `.sampleAndPerturbedLogits`): the softmax's pullback row by row
   /// (`TensorFloatingPoint.softmaxPullbackRow`), summed over the sample's leading dimensions. For an
   /// `.argmax` draw the soft sample is first recomputed into the gradient's buffer, block by
-  /// block, by the forward kernel's softmax (so with the same bits).
+  /// block, from the perturbed logits and their known argmax (`Tensor.softmaxRows(of:into:...)`,
+  /// the forward kernel's softmax steps, so with the same bits).
   /// Per-block partial sums are added in block order, so the result does not depend on the
   /// thread count.
   @inlinable

@@ -119,7 +119,6 @@ public enum VectorMath {
     y -= z * 0.5
     return f + y + fe * 0.693_359_375
   }
-
 }
 
 // Lane selections written as integer arithmetic and bit operations. Swift's comparison

@@ -67,17 +67,26 @@ extension RandomFloatingPoint {
 }
 
 extension Float {
-  /// Standard Gumbel samples of eight words at once, with ``VectorMath``'s logarithm: `u` is
-  /// `unitInterval(word)` raised to `tiny` where it is 0 (for `u > 0`, JAX's
+  /// Standard Gumbel samples of a vector of words at once, with ``VectorMath``'s logarithm:
+  /// `u` is `unitInterval(word)` raised to `tiny` where it is 0 (for `u > 0`, JAX's
   /// `u * (1 - tiny) + tiny` rounds to `u`), and the sample `-log(-log(u))`.
   @inlinable @inline(__always)
   static func standardGumbel<V: FloatLanes>(fromRandomWords words: V.Bits) -> V {
-    let u = V(bitPattern: (words &>> 9) | 0x3F80_0000) - 1
-    // u is 0 or at least 2^-23, so adding tiny changes only 0 (as JAX's u * (1 - tiny) + tiny).
-    let clamped = u + .leastNormalMagnitude
-    // Negation as a subtraction from 0: the compiler keeps that in vector registers.
-    let zero = V()
-    return zero - VectorMath.logOfPositiveNormal(zero - VectorMath.logOfPositiveNormal(clamped))
+    minusLog(minusLog(uniformAboveZero(fromRandomWords: words)))
+  }
+
+  /// `u = unitInterval(word)` lane by lane, raised to `tiny` where it is 0: u is 0 or at least
+  /// 2^-23, so adding tiny changes only 0 (as JAX's `u * (1 - tiny) + tiny`).
+  @inlinable @inline(__always)
+  static func uniformAboveZero<V: FloatLanes>(fromRandomWords words: V.Bits) -> V {
+    V(bitPattern: (words &>> 9) | 0x3F80_0000) - 1 + .leastNormalMagnitude
+  }
+
+  /// `-log(x)` lane by lane for positive normal `x`, the negation as a subtraction from 0 (the
+  /// compiler keeps that in vector registers).
+  @inlinable @inline(__always)
+  static func minusLog<V: FloatLanes>(_ x: V) -> V {
+    V() - VectorMath.logOfPositiveNormal(x)
   }
 
   /// The vectorised form of the generic sampler, with the same values.
@@ -105,33 +114,22 @@ extension Float {
     var i = 0
     while i < wideEnd {
       let words = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<UInt32>.self)
-      let u = SIMD16<Float>(bitPattern: (words &>> 9) | 0x3F80_0000) - 1
-      let minusLogU = SIMD16<Float>() - VectorMath.logOfPositiveNormal(u + .leastNormalMagnitude)
-      raw.storeBytes(of: minusLogU, toByteOffset: 4 * i, as: SIMD16<Float>.self)
+      let u: SIMD16<Float> = uniformAboveZero(fromRandomWords: words)
+      raw.storeBytes(of: minusLog(u), toByteOffset: 4 * i, as: SIMD16<Float>.self)
       i += 16
     }
     i = 0
     while i < wideEnd {
-      let e = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
-      raw.storeBytes(of: SIMD16<Float>() - VectorMath.logOfPositiveNormal(e), toByteOffset: 4 * i, as: SIMD16<Float>.self)
+      let minusLogU = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+      raw.storeBytes(of: minusLog(minusLogU), toByteOffset: 4 * i, as: SIMD16<Float>.self)
       i += 16
     }
-    while i + 8 <= n {
-      let words = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self)
-      raw.storeBytes(of: standardGumbel(fromRandomWords: words) as SIMD8<Float>, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+    // The rest eight at a time; the words of a last partial group are read as floats (the same
+    // bits), padded with zero bits.
+    while i < n {
+      let words = VectorMath.load(out + i, count: n - i, padding: 0).bitPattern
+      VectorMath.store(standardGumbel(fromRandomWords: words), to: out + i, count: n - i)
       i += 8
-    }
-    if i < n {
-      // The last words go through a zero-padded group of eight on the stack: filling the
-      // vector lane by lane would make the compiler compute the logarithms one lane at a time.
-      withUnsafeTemporaryAllocation(of: SIMD8<UInt32>.self, capacity: 1) { group in
-        let group = UnsafeMutableRawPointer(group.baseAddress!)
-        group.storeBytes(of: SIMD8<UInt32>(), as: SIMD8<UInt32>.self)
-        group.copyMemory(from: raw + 4 * i, byteCount: 4 * (n - i))
-        let samples: SIMD8<Float> = standardGumbel(fromRandomWords: group.load(as: SIMD8<UInt32>.self))
-        group.storeBytes(of: samples, as: SIMD8<Float>.self)
-        (raw + 4 * i).copyMemory(from: group, byteCount: 4 * (n - i))
-      }
     }
   }
 }

@@ -1,7 +1,7 @@
 /// Raw random words from a key, in either ``PRNGScheme``, like `jax.random.bits`.
 ///
-/// These are the kernels behind every sampler: they hash eight or sixteen counters at a time with the
-/// SIMD form of ``Threefry2x32/hash(key:_:_:)``.
+/// These are the kernels behind every sampler: they hash eight or sixteen counters at a time
+/// with the SIMD form of ``Threefry2x32/hash(key:_:_:)``.
 @usableFromInline
 enum RandomBits {
   @usableFromInline typealias Lanes = SIMD8<UInt32>
