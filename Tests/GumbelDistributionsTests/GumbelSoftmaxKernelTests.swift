@@ -24,8 +24,9 @@ import Testing
       #expect(distribution.sample(using: key, count: 5) == perturbed.softmax(temperature: 0.37))
       #expect(distribution.hardSample(using: key, count: 5) == perturbed.oneHotArgmax())
       #expect(distribution.indexSample(using: key, count: 5).scalars == perturbed.argmax().map { Scalar($0) })
-      // Under differentiation the one-hot and index values come from the softmax kernel's
-      // argmax instead of the argmax-only draw: the same values.
+      // Outside differentiation the one-hot value is written by the draw itself (`.oneHot`);
+      // under differentiation the one-hot and index values are built from an `.argmax` draw
+      // that keeps the perturbed logits for the pullback: the same values.
       let hard = valueWithPullback(at: distribution) { $0.hardSample(using: key, count: 5) }.value
       let index = valueWithPullback(at: distribution) { $0.indexSample(using: key, count: 5) }.value
       #expect(hard == perturbed.oneHotArgmax())
