@@ -14,8 +14,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
+    // AVX2 forms of the hottest kernels (C, chosen at run time; same bits as the Swift ones).
+    .target(name: "GumbelAVX2"),
     // Vectorised elementary functions and the row-parallel loop of the batch kernels.
-    .target(name: "GumbelKernels"),
+    .target(name: "GumbelKernels", dependencies: ["GumbelAVX2"]),
     // Keys: JAX's Threefry-2x32 PRNG and its samplers. No autodiff here.
     .target(
       name: "GumbelRandom",
@@ -63,7 +65,7 @@ let package = Package(
       dependencies: ["GumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelRandomTests",
-      dependencies: ["GumbelRandom", "_GumbelTestSupport"],
+      dependencies: ["GumbelRandom", "GumbelKernels", "_GumbelTestSupport"],
       exclude: ["make_jax_vectors.py", "notebook_check.py"]),
     .testTarget(
       name: "GumbelTensorTests",
@@ -89,7 +91,7 @@ let package = Package(
                      .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelCLITests",
-      dependencies: ["gumbel", "_GumbelTestSupport"]),
+      dependencies: ["gumbel", "GumbelKernels", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelPlotTests",
       dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "gumbel", "_GumbelTestSupport"],

@@ -95,15 +95,28 @@ extension Float {
     (standardGumbel(fromRandomWords: SIMD8(repeating: word)) as SIMD8<Float>)[0]
   }
 
-  /// Sixteen or eight samples at a time (a last partial group is padded), with the same
-  /// operations on every lane, so every sample has the same value whatever its position in
-  /// `range`.
+  /// The vectorised form of the generic sampler, with the same values: the words of `range`,
+  /// then ``standardGumbelInPlace(_:count:)`` or, with ``AVX2/isEnabled``, its AVX2 form
+  /// ``AVX2/standardGumbelInPlace(_:count:)``.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
     let n = range.count
     out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
       RandomBits.words32(key: key, count: count, range: range, into: words)
     }
+    if AVX2.isEnabled {
+      AVX2.standardGumbelInPlace(out, count: n)
+    } else {
+      standardGumbelInPlace(out, count: n)
+    }
+  }
+
+  /// Replaces each of the `count` random words at `out` (read as their bits) by its standard
+  /// Gumbel sample, in Swift whatever the processor: sixteen or eight samples at a time (a
+  /// last partial group is padded), with the same operations on every lane, so every sample
+  /// has the same value whatever its position.
+  @inlinable
+  public static func standardGumbelInPlace(_ out: UnsafeMutablePointer<Float>, count n: Int) {
     let raw = UnsafeMutableRawPointer(out)
     // Sixteen at a time, and one logarithm per pass over the block: each logarithm is a chain
     // of dependent steps, and two vectors' chains side by side, in a loop short enough for the

@@ -1,3 +1,5 @@
+import GumbelKernels
+
 /// Raw random words from a key, in either ``PRNGScheme``, like `jax.random.bits`.
 ///
 /// These are the kernels behind every sampler: they hash eight or sixteen counters at a time
@@ -50,8 +52,24 @@ enum RandomBits {
   /// (a last partial group is padded). Sixteen lanes are two or four vector registers per
   /// word, independent chains of rounds side by side that keep the processor busy where one
   /// chain would wait on each step: faster than eight lanes with SSE and with AVX2 alike.
+  /// With ``AVX2/isEnabled``, ``AVX2/threefryWords(key:range:first:firstCountsUp:output:into:)``
+  /// computes the same words.
   @inlinable @inline(__always)
   static func fillLinear(
+    key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
+    first: (Int, Int), firstCountsUp: Bool, output: BlockOutput
+  ) {
+    if AVX2.isEnabled, !range.isEmpty {
+      let code: Int32 = switch output { case .xor: 0; case .first: 1; case .second: 2 }
+      AVX2.threefryWords(key: key, range: range, first: first, firstCountsUp: firstCountsUp, output: code, into: out)
+      return
+    }
+    fillLinearInSwift(key: key, range: range, into: out, first: first, firstCountsUp: firstCountsUp, output: output)
+  }
+
+  /// ``fillLinear(key:range:into:first:firstCountsUp:output:)`` in Swift, whatever the processor.
+  @inlinable @inline(__always)
+  static func fillLinearInSwift(
     key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
     first: (Int, Int), firstCountsUp: Bool, output: BlockOutput
   ) {
@@ -64,7 +82,7 @@ enum RandomBits {
       firstCountsUp: firstCountsUp, output: output, lanes: SIMD8<UInt32>.self)
   }
 
-  /// ``fillLinear(key:range:into:first:firstCountsUp:output:)`` with `V.scalarCount` counters
+  /// ``fillLinearInSwift(key:range:into:first:firstCountsUp:output:)`` with `V.scalarCount` counters
   /// per step.
   @inlinable @inline(__always)
   static func fillLinear<V: ThreefryLanes>(

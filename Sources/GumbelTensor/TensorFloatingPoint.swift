@@ -82,7 +82,16 @@ extension Float: TensorFloatingPoint {
   @inlinable
   public static func exponentiate(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress else { return }
-    let n = buffer.count
+    if AVX2.isEnabled {
+      AVX2.expOfNonPositiveInPlace(base, count: buffer.count)
+    } else {
+      exponentiateInSwift(base, count: buffer.count)
+    }
+  }
+
+  /// ``exponentiate(_:)`` in Swift, whatever the processor.
+  @inlinable
+  public static func exponentiateInSwift(_ base: UnsafeMutablePointer<Float>, count n: Int) {
     var i = 0
     while i + 8 <= n {
       VectorMath.store(VectorMath.expOfNonPositive(VectorMath.load(base + i)), to: base + i)

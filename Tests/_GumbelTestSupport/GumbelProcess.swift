@@ -9,12 +9,16 @@ public struct GumbelProcessResult: Sendable {
   public let stderr: String
 }
 
-/// Runs the `gumbel` executable built next to the test bundle, for end-to-end tests.
-public func runGumbel(_ arguments: [String]) throws -> GumbelProcessResult {
+/// Runs the `gumbel` executable built next to the test bundle, for end-to-end tests, with the
+/// test's environment plus `environment`.
+public func runGumbel(_ arguments: [String], environment: [String: String] = [:]) throws -> GumbelProcessResult {
   let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   let process = Process()
   process.executableURL = directory.appendingPathComponent("gumbel")
   process.arguments = arguments
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
   process.standardError = err

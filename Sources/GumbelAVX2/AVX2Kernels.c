@@ -1,0 +1,238 @@
+// The AVX2 forms of three Swift kernels: Threefry-2x32 counters (`RandomBits.fillLinear` in
+// GumbelRandom), the Gumbel transform of random words (`Float.standardGumbelSamples`) and the
+// exponential of non-positive floats (`VectorMath.expOfNonPositive`, in GumbelKernels). The
+// Swift code documents the algorithms and their references (Salmon et al. 2011 for Threefry;
+// Moshier's Cephes `logf` and `expf` for the polynomials); this file repeats their operations
+// lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
+// so every result has the same bits as the Swift kernel's.
+
+#include "GumbelAVX2.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+
+#include <cpuid.h>
+
+// No fused multiply-adds: the Swift kernels round every product.
+#pragma clang fp contract(off)
+
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+typedef float f32x8 __attribute__((vector_size(32)));
+
+static int avx2_supported(void) {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+  const unsigned osxsave = 1u << 27, avx = 1u << 28;
+  if ((ecx & osxsave) == 0 || (ecx & avx) == 0) return 0;
+  // The operating system saves the vector registers' upper halves (XCR0 bits 1 and 2).
+  unsigned xcr0_low, xcr0_high;
+  __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+  if ((xcr0_low & 6u) != 6u) return 0;
+  if (__get_cpuid_max(0, NULL) < 7) return 0;
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  return (ebx & (1u << 5)) != 0;
+}
+
+int gumbel_avx2_is_enabled(void) {
+  // 0 or 1 once known; -1 before the first call (a race only repeats the same computation).
+  static volatile int enabled = -1;
+  if (enabled < 0) {
+    const char *disable = getenv("GUMBEL_DISABLE_AVX2");
+    enabled = (disable == NULL || disable[0] == '\0') && avx2_supported();
+  }
+  return enabled;
+}
+
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+
+static inline u32x8 splat_u32(uint32_t x) { return (u32x8){x, x, x, x, x, x, x, x}; }
+static inline f32x8 splat_f32(float x) { return (f32x8){x, x, x, x, x, x, x, x}; }
+static inline float float_bits(uint32_t bits) {
+  float x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+static inline f32x8 splat_bits(uint32_t bits) { return splat_f32(float_bits(bits)); }
+
+// ---- Threefry-2x32, 20 rounds, on four vectors of eight counters at once ----
+
+#define ROUND(a, b, r) \
+  do { a += b; b = ((b << (r)) | (b >> (32 - (r)))) ^ a; } while (0)
+#define FOUR_ROUNDS(a, b, r0, r1, r2, r3) \
+  do { ROUND(a, b, r0); ROUND(a, b, r1); ROUND(a, b, r2); ROUND(a, b, r3); } while (0)
+#define INJECT(a, b, k0, k1, step) \
+  do { a += k0; b += k1 + splat_u32(step); } while (0)
+
+// The four independent chains are written one after another in each step, so the processor
+// overlaps them (one chain's rounds wait on each other).
+#define HASH_STEP(rounds_macro, ...)                                                     \
+  do { rounds_macro(a0, b0, __VA_ARGS__); rounds_macro(a1, b1, __VA_ARGS__);             \
+       rounds_macro(a2, b2, __VA_ARGS__); rounds_macro(a3, b3, __VA_ARGS__); } while (0)
+
+static inline void hash4(u32x8 ks0, u32x8 ks1, u32x8 ks2, u32x8 *x0, u32x8 *x1) {
+  u32x8 a0 = x0[0] + ks0, a1 = x0[1] + ks0, a2 = x0[2] + ks0, a3 = x0[3] + ks0;
+  u32x8 b0 = x1[0] + ks1, b1 = x1[1] + ks1, b2 = x1[2] + ks1, b3 = x1[3] + ks1;
+  HASH_STEP(FOUR_ROUNDS, 13, 15, 26, 6); HASH_STEP(INJECT, ks1, ks2, 1);
+  HASH_STEP(FOUR_ROUNDS, 17, 29, 16, 24); HASH_STEP(INJECT, ks2, ks0, 2);
+  HASH_STEP(FOUR_ROUNDS, 13, 15, 26, 6); HASH_STEP(INJECT, ks0, ks1, 3);
+  HASH_STEP(FOUR_ROUNDS, 17, 29, 16, 24); HASH_STEP(INJECT, ks1, ks2, 4);
+  HASH_STEP(FOUR_ROUNDS, 13, 15, 26, 6); HASH_STEP(INJECT, ks2, ks0, 5);
+  x0[0] = a0; x0[1] = a1; x0[2] = a2; x0[3] = a3;
+  x1[0] = b0; x1[1] = b1; x1[2] = b2; x1[3] = b3;
+}
+
+void gumbel_avx2_threefry_words(
+    uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
+    int first_counts_up, int output, uint32_t *out) {
+  const u32x8 ks0 = splat_u32(key0), ks1 = splat_u32(key1);
+  const u32x8 ks2 = splat_u32(key0 ^ key1 ^ 0x1BD11BDAu);
+  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
+  for (int64_t j = start; j < end; j += 32) {
+    u32x8 x0[4], x1[4];
+    for (int v = 0; v < 4; v++) {
+      const int64_t lane0 = j + 8 * v;
+      x0[v] = first_counts_up ? splat_u32((uint32_t)(lane0 + first0)) + iota : splat_u32((uint32_t)first0);
+      x1[v] = splat_u32((uint32_t)(lane0 + first1)) + iota;
+    }
+    hash4(ks0, ks1, ks2, x0, x1);
+    u32x8 words[4];
+    for (int v = 0; v < 4; v++) words[v] = output == 0 ? x0[v] ^ x1[v] : output == 1 ? x0[v] : x1[v];
+    const int64_t n = end - j < 32 ? end - j : 32;
+    memcpy(out + (j - start), words, (size_t)n * sizeof(uint32_t));
+  }
+}
+
+// ---- The Gumbel transform: -log(-log(u)) ----
+
+// log(x) for positive normal x, as `VectorMath.logOfPositiveNormal`.
+static inline f32x8 log_of_positive_normal(f32x8 x) {
+  const u32x8 shifted = (u32x8)x + splat_u32(0x3F800000u - 0x3F3504F3u);
+  const i32x8 e = (i32x8)(shifted >> 23) - (i32x8)splat_u32(0x7F);
+  const f32x8 m = (f32x8)((shifted & splat_u32(0x007FFFFFu)) + splat_u32(0x3F3504F3u));
+  const f32x8 f = m - splat_f32(1);
+  const f32x8 z = f * f;
+  f32x8 p = f * splat_bits(0x3d9021bb) - splat_bits(0x3debd1b8);
+  p = p * f + splat_bits(0x3def251a);
+  p = p * f - splat_bits(0x3dfe5d4f);
+  p = p * f + splat_bits(0x3e11e9bf);
+  p = p * f - splat_bits(0x3e2aae50);
+  p = p * f + splat_bits(0x3e4cceac);
+  p = p * f - splat_bits(0x3e7ffffc);
+  p = p * f + splat_bits(0x3eaaaaaa);
+  const f32x8 magic = splat_bits(0x4b400000);  // 1.5 * 2^23
+  const f32x8 fe = (f32x8)((u32x8)e + (u32x8)magic) - magic;
+  f32x8 y = f * z * p;
+  y += fe * splat_bits(0xb95e8083);  // -2.12194440e-4
+  y -= z * splat_f32(0.5f);
+  return f + y + fe * splat_bits(0x3f318000);  // 0.693359375
+}
+
+static inline f32x8 minus_log(f32x8 x) { return splat_f32(0) - log_of_positive_normal(x); }
+
+static inline f32x8 uniform_above_zero(u32x8 words) {
+  const f32x8 unit = (f32x8)((words >> 9) | splat_u32(0x3F800000u));
+  return unit - splat_f32(1) + splat_bits(0x00800000);  // + the least normal float
+}
+
+void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) {
+  // Sixteen at a time, one logarithm per pass (as the Swift kernel): two independent chains
+  // per step, in a loop short enough for the processor to overlap its iterations.
+  const int64_t wide_end = count / 16 * 16;
+  for (int64_t i = 0; i < wide_end; i += 16) {
+    u32x8 w0, w1;
+    memcpy(&w0, data + i, sizeof w0);
+    memcpy(&w1, data + i + 8, sizeof w1);
+    const f32x8 g0 = minus_log(uniform_above_zero(w0)), g1 = minus_log(uniform_above_zero(w1));
+    memcpy(data + i, &g0, sizeof g0);
+    memcpy(data + i + 8, &g1, sizeof g1);
+  }
+  for (int64_t i = 0; i < wide_end; i += 16) {
+    f32x8 x0, x1;
+    memcpy(&x0, data + i, sizeof x0);
+    memcpy(&x1, data + i + 8, sizeof x1);
+    x0 = minus_log(x0);
+    x1 = minus_log(x1);
+    memcpy(data + i, &x0, sizeof x0);
+    memcpy(data + i + 8, &x1, sizeof x1);
+  }
+  for (int64_t i = wide_end; i < count; i += 8) {
+    // A last partial group is padded with zero bits.
+    const int64_t n = count - i < 8 ? count - i : 8;
+    u32x8 w = splat_u32(0);
+    memcpy(&w, data + i, (size_t)n * sizeof(float));
+    const f32x8 g = minus_log(minus_log(uniform_above_zero(w)));
+    memcpy(data + i, &g, (size_t)n * sizeof(float));
+  }
+}
+
+// ---- exp of non-positive floats ----
+
+// All ones where the sign bit of x is set, as `VectorMath.signMask`.
+static inline u32x8 sign_mask(f32x8 x) { return (u32x8)((i32x8)x >> 31); }
+static inline f32x8 select_where(f32x8 chosen, u32x8 mask, f32x8 otherwise) {
+  return (f32x8)(((u32x8)chosen & mask) | ((u32x8)otherwise & ~mask));
+}
+
+// `VectorMath.expOfNonPositive`.
+static inline f32x8 exp_of_non_positive(f32x8 x) {
+  const f32x8 low = splat_f32(-104);
+  const f32x8 clamped = select_where(low, sign_mask(x - low), x);
+  const f32x8 magic = splat_bits(0x4b400000);
+  const f32x8 shifted = clamped * splat_bits(0x3fb8aa3b) + magic;  // * log2(e)
+  const f32x8 n = shifted - magic;
+  const i32x8 ni = (i32x8)((u32x8)shifted - (u32x8)magic);
+  const f32x8 r = clamped - n * splat_bits(0x3f318000) - n * splat_bits(0xb95e8083);
+  const f32x8 r2 = r * r;
+  f32x8 p = splat_bits(0x39506967);
+  p = p * r + splat_bits(0x3ab743ce);
+  p = p * r + splat_bits(0x3c088908);
+  p = p * r + splat_bits(0x3d2aa9c1);
+  p = p * r + splat_bits(0x3e2aaaaa);
+  p = p * r + splat_bits(0x3f000000);
+  const f32x8 er = p * r2 + r + splat_f32(1);
+  const i32x8 half = ni >> 1;
+  const i32x8 bias = (i32x8)splat_u32(127);
+  const f32x8 scale_a = (f32x8)((u32x8)(half + bias) << 23);
+  const f32x8 scale_b = (f32x8)((u32x8)(ni - half + bias) << 23);
+  const f32x8 result = er * scale_a * scale_b;
+  // NaN lanes (magnitude bits above infinity's) keep x.
+  const i32x8 magnitude = (i32x8)((u32x8)x & splat_u32(0x7FFFFFFFu));
+  const u32x8 nan = (u32x8)(((i32x8)splat_u32(0x7F800000u) - magnitude) >> 31);
+  return select_where(x, nan, result);
+}
+
+void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    f32x8 x[2];
+    memcpy(x, data + i, sizeof x);
+    x[0] = exp_of_non_positive(x[0]);
+    x[1] = exp_of_non_positive(x[1]);
+    memcpy(data + i, x, sizeof x);
+  }
+  for (; i < count; i += 8) {
+    // A last partial group is padded with -infinity.
+    const int64_t n = count - i < 8 ? count - i : 8;
+    f32x8 x = splat_f32(-__builtin_inff());
+    memcpy(&x, data + i, (size_t)n * sizeof(float));
+    x = exp_of_non_positive(x);
+    memcpy(data + i, &x, (size_t)n * sizeof(float));
+  }
+}
+
+#pragma clang attribute pop
+
+#else
+
+// Other processors: never enabled, and the kernels are never called.
+int gumbel_avx2_is_enabled(void) { return 0; }
+void gumbel_avx2_threefry_words(
+    uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
+    int first_counts_up, int output, uint32_t *out) { abort(); }
+void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) { abort(); }
+void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
+
+#endif

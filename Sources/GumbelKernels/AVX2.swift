@@ -1,0 +1,51 @@
+import GumbelAVX2
+
+/// The AVX2 forms of the hottest kernels, chosen at run time.
+///
+/// Swift compiles a whole module for one instruction set (SSE2 for a default x86-64 build),
+/// and has no way to compile one function for another. The C target GumbelAVX2 does that for
+/// the kernels that dominate sampling time: Threefry-2x32 counters, the Gumbel transform of
+/// random words and `exp` of non-positive floats. Each repeats its Swift kernel's operations
+/// lane by lane, in the same order, so results are bit for bit the same whichever runs (the
+/// tests compare the two on sweeps of inputs); on processors without AVX2, and off x86-64,
+/// the Swift kernels run.
+///
+/// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
+/// kernels everywhere (for comparisons; the values do not change).
+public enum AVX2 {
+  /// Whether the AVX2 kernels run: the processor and the operating system support AVX2, and
+  /// `GUMBEL_DISABLE_AVX2` is unset or empty.
+  public static let isEnabled: Bool = gumbel_avx2_is_enabled() != 0
+
+  /// For each `j` in `range`, the Threefry-2x32 hash under `key` of the counter
+  /// `(j + first.0, j + first.1)` if `firstCountsUp`, else `(first.0, j + first.1)` (modulo
+  /// 2^32): the xor of its two outputs (`output` 0), the first (1) or the second (2), written
+  /// to `out[j - range.lowerBound]`.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func threefryWords(
+    key: (UInt32, UInt32), range: Range<Int>, first: (Int, Int), firstCountsUp: Bool, output: Int32,
+    into out: UnsafeMutablePointer<UInt32>
+  ) {
+    gumbel_avx2_threefry_words(
+      key.0, key.1, Int64(range.lowerBound), Int64(range.upperBound), Int64(first.0), Int64(first.1),
+      firstCountsUp ? 1 : 0, output, out)
+  }
+
+  /// Replaces each of the `count` random words at `data` (read as their bits) by the standard
+  /// Gumbel sample `-log(-log(u))`, with `u` the word's uniform float raised to the least
+  /// normal float where it is 0.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func standardGumbelInPlace(_ data: UnsafeMutablePointer<Float>, count: Int) {
+    gumbel_avx2_standard_gumbel_in_place(data, Int64(count))
+  }
+
+  /// Replaces each of the `count` floats at `data`, each at most 0 or NaN, by its exponential
+  /// (``VectorMath/expOfNonPositive(_:)``).
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func expOfNonPositiveInPlace(_ data: UnsafeMutablePointer<Float>, count: Int) {
+    gumbel_avx2_exp_of_non_positive_in_place(data, Int64(count))
+  }
+}

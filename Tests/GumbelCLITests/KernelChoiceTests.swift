@@ -1,0 +1,28 @@
+import GumbelKernels
+import Testing
+import _GumbelTestSupport
+
+/// End to end, the AVX2 kernels and the Swift kernels (`GUMBEL_DISABLE_AVX2=1`) print the same
+/// noise, samples and gradients, character for character: in both Threefry schemes, at sizes
+/// that end in partial vector groups, for soft and hard samples with their gradients.
+@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
+struct KernelChoiceTests {
+  @Test(arguments: [
+    ["random", "gumbel", "--seed", "3", "--shape", "70001", "--scheme", "partitionable", "--format", "json"],
+    ["random", "gumbel", "--seed", "3", "--shape", "70001", "--scheme", "original", "--format", "json"],
+    ["random", "gumbel", "--seed", "5", "--shape", "3,17", "--format", "json"],
+    ["sample", "--logits=1,-2,0.5,3,0,0.1,-1,2,0.7,0.3,1.1", "--temperature", "0.4", "--count", "3000",
+     "--grad-weights=1,2,3,4,5,6,7,8,9,10,11", "--format", "json"],
+    ["sample", "--logits=1,-2,0.5,3,0,0.1,-1,2,0.7,0.3,1.1", "--temperature", "0.7", "--count", "3000",
+     "--grad-weights=1,2,3,4,5,6,7,8,9,10,11", "--hard", "--format", "json"],
+    ["sample", "--logits=1,-2,0.5,3,0,0.1,-1,2,0.7,0.3,1.1,4,5,6,7,8,9,1,2", "--temperature", "0.7", "--count", "3000",
+     "--format", "json"],
+  ])
+  func bothKernelsPrintTheSameOutput(arguments: [String]) throws {
+    let avx2 = try runGumbel(arguments)
+    let swift = try runGumbel(arguments, environment: ["GUMBEL_DISABLE_AVX2": "1"])
+    #expect(avx2.status == 0 && swift.status == 0, "\(avx2.stderr) \(swift.stderr)")
+    #expect(avx2.stdout.count > 500)
+    #expect(avx2.stdout == swift.stdout)
+  }
+}
