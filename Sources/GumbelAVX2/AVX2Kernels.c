@@ -1,6 +1,8 @@
-// The AVX2 forms of three Swift kernels: Threefry-2x32 counters (`RandomBits.fillLinear` in
-// GumbelRandom), the Gumbel transform of random words (`Float.standardGumbelSamples`) and the
-// exponential of non-positive floats (`VectorMath.expOfNonPositive`, in GumbelKernels). The
+// The AVX2 forms of the Swift kernels that dominate sampling time: Threefry-2x32 counters
+// (`RandomBits.fillLinear` in GumbelRandom), the Gumbel transform of random words
+// (`Float.standardGumbelSamples`), the exponential of non-positive floats
+// (`VectorMath.expOfNonPositive`, in GumbelKernels), and the row steps of the softmax and its
+// pullback (`Float`'s `TensorFloatingPoint` requirements, in GumbelTensor). The
 // Swift code documents the algorithms and their references (Salmon et al. 2011 for Threefry;
 // Moshier's Cephes `logf` and `expf` for the polynomials); this file repeats their operations
 // lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
@@ -100,8 +102,11 @@ void gumbel_avx2_threefry_words(
     hash4(ks0, ks1, ks2, x0, x1);
     u32x8 words[4];
     for (int v = 0; v < 4; v++) words[v] = output == 0 ? x0[v] ^ x1[v] : output == 1 ? x0[v] : x1[v];
-    const int64_t n = end - j < 32 ? end - j : 32;
-    memcpy(out + (j - start), words, (size_t)n * sizeof(uint32_t));
+    if (end - j >= 32) {
+      memcpy(out + (j - start), words, sizeof words);
+    } else {
+      memcpy(out + (j - start), words, (size_t)(end - j) * sizeof(uint32_t));
+    }
   }
 }
 
@@ -138,25 +143,35 @@ static inline f32x8 uniform_above_zero(u32x8 words) {
 }
 
 void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) {
-  // Sixteen at a time, one logarithm per pass (as the Swift kernel): two independent chains
-  // per step, in a loop short enough for the processor to overlap its iterations.
-  const int64_t wide_end = count / 16 * 16;
-  for (int64_t i = 0; i < wide_end; i += 16) {
-    u32x8 w0, w1;
+  // Thirty-two at a time, one logarithm per pass: four independent chains per step.
+  const int64_t wide_end = count / 32 * 32;
+  for (int64_t i = 0; i < wide_end; i += 32) {
+    u32x8 w0, w1, w2, w3;
     memcpy(&w0, data + i, sizeof w0);
     memcpy(&w1, data + i + 8, sizeof w1);
+    memcpy(&w2, data + i + 16, sizeof w2);
+    memcpy(&w3, data + i + 24, sizeof w3);
     const f32x8 g0 = minus_log(uniform_above_zero(w0)), g1 = minus_log(uniform_above_zero(w1));
+    const f32x8 g2 = minus_log(uniform_above_zero(w2)), g3 = minus_log(uniform_above_zero(w3));
     memcpy(data + i, &g0, sizeof g0);
     memcpy(data + i + 8, &g1, sizeof g1);
+    memcpy(data + i + 16, &g2, sizeof g2);
+    memcpy(data + i + 24, &g3, sizeof g3);
   }
-  for (int64_t i = 0; i < wide_end; i += 16) {
-    f32x8 x0, x1;
+  for (int64_t i = 0; i < wide_end; i += 32) {
+    f32x8 x0, x1, x2, x3;
     memcpy(&x0, data + i, sizeof x0);
     memcpy(&x1, data + i + 8, sizeof x1);
+    memcpy(&x2, data + i + 16, sizeof x2);
+    memcpy(&x3, data + i + 24, sizeof x3);
     x0 = minus_log(x0);
     x1 = minus_log(x1);
+    x2 = minus_log(x2);
+    x3 = minus_log(x3);
     memcpy(data + i, &x0, sizeof x0);
     memcpy(data + i + 8, &x1, sizeof x1);
+    memcpy(data + i + 16, &x2, sizeof x2);
+    memcpy(data + i + 24, &x3, sizeof x3);
   }
   for (int64_t i = wide_end; i < count; i += 8) {
     // A last partial group is padded with zero bits.
@@ -223,6 +238,119 @@ void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
   }
 }
 
+// ---- Softmax rows and their pullback ----
+
+static inline f32x8 load8(const float *p) {
+  f32x8 x;
+  memcpy(&x, p, sizeof x);
+  return x;
+}
+static inline void store8(float *p, f32x8 x) { memcpy(p, &x, sizeof x); }
+
+// `count` (< 8) floats in the first lanes, `padding` in the others.
+static inline f32x8 load_partial(const float *p, int64_t count, float padding) {
+  f32x8 x = splat_f32(padding);
+  memcpy(&x, p, (size_t)count * sizeof(float));
+  return x;
+}
+
+// The sum of the lanes: the halves, then their halves, then the pair (`VectorMath.sum`).
+static inline float lane_sum(f32x8 x) {
+  const float quarter[4] = {x[0] + x[4], x[1] + x[5], x[2] + x[6], x[3] + x[7]};
+  const float pair[2] = {quarter[0] + quarter[2], quarter[1] + quarter[3]};
+  return pair[0] + pair[1];
+}
+
+// All ones in the lanes of `bits` (each below 2^31) that are 0 (`VectorMath.zeroBitsMask`).
+static inline u32x8 zero_bits_mask(u32x8 bits) { return (u32x8)((i32x8)(bits - splat_u32(1)) >> 31); }
+
+static inline void update_maximum(f32x8 *best, u32x8 *at, f32x8 x, int64_t i) {
+  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
+  const u32x8 larger = sign_mask(*best - x);
+  *best = select_where(x, larger, *best);
+  *at = ((splat_u32((uint32_t)i) + iota) & larger) | (*at & ~larger);
+}
+
+int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
+  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
+  f32x8 best0 = load8(x), best1 = load8(x + 8);
+  u32x8 at0 = iota, at1 = iota + splat_u32(8);
+  int64_t i = 16;
+  for (; i + 16 <= n; i += 16) {
+    update_maximum(&best0, &at0, load8(x + i), i);
+    update_maximum(&best1, &at1, load8(x + i + 8), i + 8);
+  }
+  if (i + 8 <= n) {
+    update_maximum(&best0, &at0, load8(x + i), i);
+    i += 8;
+  }
+  if (i < n) update_maximum(&best1, &at1, load_partial(x + i, n - i, -__builtin_inff()), i);
+  // `VectorMath.maximum(best0, best1)`, then the lanes one by one as `Swift.max` takes them.
+  const f32x8 both = select_where(best1, sign_mask(best0 - best1), best0);
+  float m = both[0];
+  for (int lane = 1; lane < 8; lane++) m = both[lane] >= m ? both[lane] : m;
+  if (!__builtin_isfinite(m)) return -1;
+  int64_t first = n;
+  for (int lane = 0; lane < 8; lane++) {
+    if (best0[lane] == m && (int64_t)at0[lane] < first) first = at0[lane];
+    if (best1[lane] == m && (int64_t)at1[lane] < first) first = at1[lane];
+  }
+  return first;
+}
+
+void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) {
+  const f32x8 mv = splat_f32(m), tv = splat_f32(t);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) store8(z + i, (load8(x + i) - mv) / tv);
+  for (; i < n; i++) z[i] = (x[i] - m) / t;
+}
+
+float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) {
+  f32x8 sums = splat_f32(0);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) sums += load8(x + i);
+  float total = lane_sum(sums);
+  for (; i < n; i++) total += x[i];
+  return total;
+}
+
+void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
+  const float total = gumbel_avx2_sum_in_lane_order(row, n);
+  const f32x8 tv = splat_f32(total);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) store8(row + i, load8(row + i) / tv);
+  for (; i < n; i++) row[i] /= total;
+}
+
+float gumbel_avx2_softmax_pullback_row(
+    const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) {
+  const int64_t full = k - k % 8;
+  f32x8 dots = splat_f32(0);
+  for (int64_t i = 0; i < full; i += 8) dots += load8(v + i) * load8(y + i);
+  float dot = lane_sum(dots);
+  for (int64_t j = full; j < k; j++) dot += v[j] * y[j];
+  const f32x8 dotv = splat_f32(dot), tv = splat_f32(t), mv = splat_f32(m);
+  f32x8 terms = splat_f32(0);
+  for (int64_t i = 0; i < full; i += 8) {
+    const f32x8 dz = load8(y + i) * (load8(v + i) - dotv);
+    store8(dx + i, dz / tv);
+    const f32x8 z = (load8(x + i) - mv) / tv;
+    // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
+    const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu))
+        | zero_bits_mask(((u32x8)z & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
+    terms += (f32x8)((u32x8)(dz * z / tv) & ~skipped);
+  }
+  float d_temperature = -lane_sum(terms);
+  for (int64_t j = full; j < k; j++) {
+    const float dz = y[j] * (v[j] - dot);
+    dx[j] = dz / t;
+    if (dz == 0) continue;
+    const float z = (x[j] - m) / t;
+    if (__builtin_isfinite(z)) d_temperature -= dz * z / t;
+  }
+  return d_temperature;
+}
+
 #pragma clang attribute pop
 
 #else
@@ -234,5 +362,11 @@ void gumbel_avx2_threefry_words(
     int first_counts_up, int output, uint32_t *out) { abort(); }
 void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) { abort(); }
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
+int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) { abort(); }
+void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) { abort(); }
+float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) { abort(); }
+void gumbel_avx2_divide_by_sum(float *row, int64_t n) { abort(); }
+float gumbel_avx2_softmax_pullback_row(
+    const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) { abort(); }
 
 #endif

@@ -5,7 +5,8 @@ import GumbelAVX2
 /// Swift compiles a whole module for one instruction set (SSE2 for a default x86-64 build),
 /// and has no way to compile one function for another. The C target GumbelAVX2 does that for
 /// the kernels that dominate sampling time: Threefry-2x32 counters, the Gumbel transform of
-/// random words and `exp` of non-positive floats. Each repeats its Swift kernel's operations
+/// random words, `exp` of non-positive floats, and the row steps of the softmax and its
+/// pullback (argmax, shift, sum, division). Each repeats its Swift kernel's operations
 /// lane by lane, in the same order, so results are bit for bit the same whichever runs (the
 /// tests compare the two on sweeps of inputs); on processors without AVX2, and off x86-64,
 /// the Swift kernels run.
@@ -47,5 +48,49 @@ public enum AVX2 {
   /// - Precondition: ``isEnabled``.
   public static func expOfNonPositiveInPlace(_ data: UnsafeMutablePointer<Float>, count: Int) {
     gumbel_avx2_exp_of_non_positive_in_place(data, Int64(count))
+  }
+
+  /// The index of the first largest of the `count` (at least 16) floats at `x`, or `nil` if
+  /// the largest is infinite or NaN: `Float.indexOfMaximum`'s vector search.
+  ///
+  /// - Precondition: ``isEnabled``, `count >= 16`.
+  public static func indexOfMaximum(_ x: UnsafePointer<Float>, count: Int) -> Int? {
+    let index = gumbel_avx2_index_of_maximum(x, Int64(count))
+    return index < 0 ? nil : Int(index)
+  }
+
+  /// `destination[i] = (source[i] - maximum) / temperature` for `i < count`; `destination`
+  /// may be `source`.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func shiftAndScale(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, maximum: Float,
+    temperature: Float
+  ) {
+    gumbel_avx2_shift_and_scale(source, destination, Int64(count), maximum, temperature)
+  }
+
+  /// The sum of the `count` floats at `x`, in `Float.sumInLaneOrder`'s order.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func sumInLaneOrder(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    gumbel_avx2_sum_in_lane_order(x, Int64(count))
+  }
+
+  /// Divides each of the `count` floats at `row` by their sum in `Float.sumInLaneOrder`'s order.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func divideBySum(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    gumbel_avx2_divide_by_sum(row, Int64(count))
+  }
+
+  /// `Float.softmaxPullbackRow`: writes `dx` and returns the row's temperature gradient.
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func softmaxPullbackRow(
+    y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
+    maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
+  ) -> Float {
+    gumbel_avx2_softmax_pullback_row(y, x, v, Int64(k), m, temperature, dx)
   }
 }

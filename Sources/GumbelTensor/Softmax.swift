@@ -48,8 +48,7 @@ extension Tensor {
     for r in 0..<rows {
       let row = base + r * k
       let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
-      let m = row[best]
-      for j in 0..<k { row[j] = (row[j] - m) / temperature }
+      Scalar.temperedShift(row, into: row, count: k, maximum: row[best], temperature: temperature)
       argmax?[r] = Int32(truncatingIfNeeded: best)
     }
     normalizedExponentialsInPlace(base, rows: rows, columns: k)
@@ -66,9 +65,8 @@ extension Tensor {
   ) {
     guard rows > 0, k > 0 else { return }
     for r in 0..<rows {
-      let x = source + r * k, z = destination + r * k
-      let m = x[Int(argmax[r])]
-      for j in 0..<k { (z + j).initialize(to: (x[j] - m) / temperature) }
+      let x = source + r * k
+      Scalar.temperedShift(x, into: destination + r * k, count: k, maximum: x[Int(argmax[r])], temperature: temperature)
     }
     normalizedExponentialsInPlace(destination, rows: rows, columns: k)
   }
@@ -78,11 +76,7 @@ extension Tensor {
   @inlinable @inline(__always)
   static func normalizedExponentialsInPlace(_ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int) {
     Scalar.exponentiate(UnsafeMutableBufferPointer(start: base, count: rows * k))
-    for r in 0..<rows {
-      let row = base + r * k
-      let total = Scalar.sumInLaneOrder(UnsafeBufferPointer(start: row, count: k))
-      for j in 0..<k { row[j] /= total }
-    }
+    for r in 0..<rows { Scalar.divideBySum(base + r * k, count: k) }
   }
 
   /// `log(softmax(x / temperature))` of each row: `z_k - log(sum_j exp(z_j))` with

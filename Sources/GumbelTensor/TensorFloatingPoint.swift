@@ -34,6 +34,49 @@ where TangentVector == Self {
     y: UnsafePointer<Self>, x: UnsafePointer<Self>, upstream v: UnsafePointer<Self>, count k: Int,
     maximum m: Self, temperature: Self, into dx: UnsafeMutablePointer<Self>
   ) -> Self
+
+  /// Writes `(source[i] - maximum) / temperature` to `destination[i]` for `i < count`: a
+  /// softmax row's tempered, max-shifted logits. `destination` may be `source`.
+  static func temperedShift(
+    _ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, count: Int, maximum: Self,
+    temperature: Self)
+
+  /// Divides each of the `count` elements of `row` by their ``sumInLaneOrder(_:)``: the last
+  /// step of a softmax row.
+  static func divideBySum(_ row: UnsafeMutablePointer<Self>, count: Int)
+}
+
+extension TensorFloatingPoint {
+  /// One element at a time.
+  @inlinable @inline(__always)
+  public static func temperedShift(
+    _ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, count: Int, maximum: Self,
+    temperature: Self
+  ) {
+    temperedShiftInSwift(source, into: destination, count: count, maximum: maximum, temperature: temperature)
+  }
+
+  /// One element at a time.
+  @inlinable @inline(__always)
+  public static func divideBySum(_ row: UnsafeMutablePointer<Self>, count: Int) {
+    divideBySumInSwift(row, count: count)
+  }
+
+  /// ``temperedShift(_:into:count:maximum:temperature:)`` one element at a time.
+  @inlinable @inline(__always)
+  public static func temperedShiftInSwift(
+    _ source: UnsafePointer<Self>, into destination: UnsafeMutablePointer<Self>, count: Int, maximum: Self,
+    temperature: Self
+  ) {
+    for j in 0..<count { destination[j] = (source[j] - maximum) / temperature }
+  }
+
+  /// ``divideBySum(_:count:)`` one element at a time, after ``sumInLaneOrder(_:)``.
+  @inlinable @inline(__always)
+  public static func divideBySumInSwift(_ row: UnsafeMutablePointer<Self>, count: Int) {
+    let total = sumInLaneOrder(UnsafeBufferPointer(start: row, count: count))
+    for j in 0..<count { row[j] /= total }
+  }
 }
 
 extension Float: TensorFloatingPoint {
@@ -43,8 +86,17 @@ extension Float: TensorFloatingPoint {
   /// the answer is the first position among the lanes that hold the overall maximum. A last
   /// partial group is padded with `-infinity`. An infinite or NaN maximum (a row of masked
   /// categories, or an infinite logit) goes to the scalar search.
+  ///
+  /// With ``AVX2/isEnabled``, the same search runs in ``AVX2/indexOfMaximum(_:count:)``.
   @inlinable
   public static func indexOfMaximum(_ buffer: UnsafeBufferPointer<Float>) -> Int {
+    guard AVX2.isEnabled, buffer.count >= 16, let base = buffer.baseAddress else { return indexOfMaximumInSwift(buffer) }
+    return AVX2.indexOfMaximum(base, count: buffer.count) ?? scalarIndexOfMaximum(buffer)
+  }
+
+  /// ``indexOfMaximum(_:)`` in Swift, whatever the processor.
+  @inlinable
+  public static func indexOfMaximumInSwift(_ buffer: UnsafeBufferPointer<Float>) -> Int {
     let n = buffer.count
     guard n >= 16, let base = buffer.baseAddress else { return scalarIndexOfMaximum(buffer) }
     typealias Positions = SIMD8<UInt32>
@@ -103,9 +155,17 @@ extension Float: TensorFloatingPoint {
   }
 
   /// Full groups of eight are added lane by lane and the lanes by ``VectorMath/sum(_:)``; the
-  /// last `count % 8` elements are then added one by one.
+  /// last `count % 8` elements are then added one by one. With ``AVX2/isEnabled``,
+  /// ``AVX2/sumInLaneOrder(_:count:)`` adds in the same order.
   @inlinable
   public static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Float>) -> Float {
+    guard AVX2.isEnabled, let base = buffer.baseAddress else { return sumInLaneOrderInSwift(buffer) }
+    return AVX2.sumInLaneOrder(base, count: buffer.count)
+  }
+
+  /// ``sumInLaneOrder(_:)`` in Swift, whatever the processor.
+  @inlinable
+  public static func sumInLaneOrderInSwift(_ buffer: UnsafeBufferPointer<Float>) -> Float {
     guard let base = buffer.baseAddress else { return 0 }
     let n = buffer.count
     var sums = SIMD8<Float>()
@@ -122,11 +182,46 @@ extension Float: TensorFloatingPoint {
     return total
   }
 
+  /// With ``AVX2/isEnabled``, ``AVX2/shiftAndScale(_:into:count:maximum:temperature:)``.
+  @inlinable
+  public static func temperedShift(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, maximum: Float,
+    temperature: Float
+  ) {
+    if AVX2.isEnabled {
+      AVX2.shiftAndScale(source, into: destination, count: count, maximum: maximum, temperature: temperature)
+    } else {
+      temperedShiftInSwift(source, into: destination, count: count, maximum: maximum, temperature: temperature)
+    }
+  }
+
+  /// With ``AVX2/isEnabled``, ``AVX2/divideBySum(_:count:)``.
+  @inlinable
+  public static func divideBySum(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    if AVX2.isEnabled { return AVX2.divideBySum(row, count: count) }
+    divideBySumInSwift(row, count: count)
+  }
+
   /// Eight elements at a time, the last `count % 8` one by one (vectors padded element by
   /// element cost more than they save); the dot product and the temperature gradient are
-  /// summed as in ``sumInLaneOrder(_:)``.
+  /// summed as in ``sumInLaneOrder(_:)``. With
+  /// ``AVX2/isEnabled``, ``AVX2/softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)``
+  /// computes the same bits.
   @inlinable
   public static func softmaxPullbackRow(
+    y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
+    maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
+  ) -> Float {
+    guard AVX2.isEnabled else {
+      return softmaxPullbackRowInSwift(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)
+    }
+    return AVX2.softmaxPullbackRow(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)
+  }
+
+  /// ``softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)`` in Swift, whatever
+  /// the processor.
+  @inlinable
+  public static func softmaxPullbackRowInSwift(
     y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
     maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
   ) -> Float {

@@ -33,6 +33,23 @@ void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count);
 /// Replaces each of the count floats at data, each at most 0 or NaN, by exp of it.
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
 
+/// The index of the first largest of the n (at least 16) floats at x, or -1 if the largest is
+/// infinite or NaN: `Float.indexOfMaximum`'s vector search.
+int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n);
+
+/// z[i] = (x[i] - m) / t for i < n (z may be x).
+void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t);
+
+/// The sum of the n floats at x in `Float.sumInLaneOrder`'s order.
+float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n);
+
+/// Divides each of the n floats at row by their sum in `Float.sumInLaneOrder`'s order.
+void gumbel_avx2_divide_by_sum(float *row, int64_t n);
+
+/// `Float.softmaxPullbackRow`: writes dx and returns the row's temperature gradient.
+float gumbel_avx2_softmax_pullback_row(
+    const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,114 @@
+import GumbelKernels
+import GumbelTensor
+import Testing
+import _GumbelTestSupport
+
+/// The AVX2 row kernels of the softmax and its pullback against the Swift ones, bit for bit,
+/// on rows of every length from 1 to 70 (full and partial groups of eight) with masked
+/// (`-infinity`) logits, zeros and ties.
+@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
+struct AVX2TensorKernelTests {
+  /// A row of `k` logits, with some masked and some equal.
+  static func logits(_ k: Int, using rng: inout SplitMix64) -> [Float] {
+    (0..<k).map { i in
+      switch Int.random(in: 0..<10, using: &rng) {
+      case 0: -.infinity
+      case 1: 30  // ties at the largest value
+      default: Float.random(in: -30...30, using: &rng)
+      }
+    }
+  }
+
+  @Test func sumInLaneOrderHasTheSwiftKernelsBits() {
+    var rng = SplitMix64(seed: 21)
+    for k in 0...70 {
+      let x = (0..<k).map { _ in Float.random(in: -1e3...1e3, using: &rng) }
+      let avx2 = x.withUnsafeBufferPointer { AVX2.sumInLaneOrder($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, count: k) }
+      let swift = x.withUnsafeBufferPointer { Float.sumInLaneOrderInSwift($0) }
+      #expect(avx2.bitPattern == swift.bitPattern, "k = \(k)")
+    }
+  }
+
+  /// The tempered shift, then the division by the sum: `softmax`'s row steps.
+  @Test func shiftAndDivisionHaveTheSwiftKernelsBits() {
+    var rng = SplitMix64(seed: 22)
+    for k in 1...70 {
+      let x = Self.logits(k, using: &rng).map { $0 == -.infinity ? -3 : $0 }
+      let m = x.max()!
+      let t = Float.random(in: 0.1...3, using: &rng)
+      var avx2 = [Float](repeating: 0, count: k), swift = avx2
+      x.withUnsafeBufferPointer { x in
+        avx2.withUnsafeMutableBufferPointer {
+          AVX2.shiftAndScale(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
+        }
+        swift.withUnsafeMutableBufferPointer {
+          Float.temperedShiftInSwift(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
+        }
+      }
+      #expect(avx2.map(\.bitPattern) == swift.map(\.bitPattern), "shift, k = \(k)")
+      // Positive values to divide, as a softmax's exponentials are.
+      var a = x.map { abs($0) + 1 }, b = a
+      a.withUnsafeMutableBufferPointer { AVX2.divideBySum($0.baseAddress!, count: k) }
+      b.withUnsafeMutableBufferPointer { Float.divideBySumInSwift($0.baseAddress!, count: k) }
+      #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "division, k = \(k)")
+    }
+  }
+
+  /// The pullback of a softmax row, `dx` and the temperature gradient, with upstream values
+  /// that make some `dz` exactly 0 and masked categories whose `z` is infinite.
+  @Test func softmaxPullbackRowHasTheSwiftKernelsBits() {
+    var rng = SplitMix64(seed: 23)
+    var mismatches: [Int] = []
+    for k in 1...70 {
+      for _ in 0..<4 {
+        var x = Self.logits(k, using: &rng)
+        x[Int.random(in: 0..<k, using: &rng)] = 5  // at least one unmasked category
+        let m = x.max()!
+        let t = Float.random(in: 0.1...3, using: &rng)
+        let e = x.map { Float.exp(($0 - m) / t) }
+        let total = e.reduce(0, +)
+        let y = e.map { $0 / total }
+        let v = (0..<k).map { _ in Bool.random(using: &rng) ? 0 : Float.random(in: -2...2, using: &rng) }
+        var dxAVX2 = [Float](repeating: .nan, count: k), dxSwift = dxAVX2
+        let (tAVX2, tSwift) = y.withUnsafeBufferPointer { y in
+          x.withUnsafeBufferPointer { x in
+            v.withUnsafeBufferPointer { v in
+              (dxAVX2.withUnsafeMutableBufferPointer {
+                AVX2.softmaxPullbackRow(
+                  y: y.baseAddress!, x: x.baseAddress!, upstream: v.baseAddress!, count: k, maximum: m, temperature: t,
+                  into: $0.baseAddress!)
+              },
+               dxSwift.withUnsafeMutableBufferPointer {
+                Float.softmaxPullbackRowInSwift(
+                  y: y.baseAddress!, x: x.baseAddress!, upstream: v.baseAddress!, count: k, maximum: m, temperature: t,
+                  into: $0.baseAddress!)
+              })
+            }
+          }
+        }
+        if tAVX2.bitPattern != tSwift.bitPattern || dxAVX2.map(\.bitPattern) != dxSwift.map(\.bitPattern) {
+          mismatches.append(k)
+        }
+        #expect(tSwift.isFinite)
+      }
+    }
+    #expect(mismatches.isEmpty, "rows of lengths \(mismatches) differ")
+  }
+
+  /// Rows of 16 to 300 elements (the AVX2 search's range), with ties and masked elements; a
+  /// row whose largest element is infinite gives `nil`.
+  @Test func indexOfMaximumHasTheSwiftKernelsAnswer() {
+    var rng = SplitMix64(seed: 24)
+    var mismatches: [Int] = []
+    for k in 16...300 {
+      let row = Self.logits(k, using: &rng)
+      let avx2 = row.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: k) }
+      let swift = row.withUnsafeBufferPointer { Float.indexOfMaximumInSwift($0) }
+      if avx2 != swift { mismatches.append(k) }
+    }
+    #expect(mismatches.isEmpty, "rows of lengths \(mismatches) differ")
+    var infinite = [Float](repeating: 1, count: 40)
+    infinite[33] = .infinity
+    #expect(infinite.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: 40) } == nil)
+  }
+}
