@@ -39,12 +39,12 @@ Linux only): that is the limit all three then share.
 Done criteria of the issue (PASS/FAIL per row): at 1024x10, 1024x1000 and 16384x64, swift
 ns/element <= 0.5 * min(jax, torch); at 1x5, swift time per call <= 0.1 * min(jax, torch).
 
-A second Swift build can be timed in the same rounds with --gumbel-avx2 PATH: the same code
-compiled for CPUs with AVX2 (eight-float vector registers), as a user compiling for their own
-machine would (JAX's jit also compiles for the host CPU):
+The gumbel binary runs its AVX2 kernels (C functions compiled for AVX2, chosen at run time)
+on processors that have AVX2. --swift-kernels times the same binary a second time in the same
+rounds with GUMBEL_DISABLE_AVX2=1, as column swift-sse2: the Swift kernels alone, which is what
+a processor without AVX2 runs (SSE2 code for x86-64 by default):
 
-    swift build -c release --build-path .build-avx2 -Xcc -mavx2
-    python3 Benchmarks/speed/compare.py --gumbel-avx2 .build-avx2/release/gumbel
+    python3 Benchmarks/speed/compare.py --swift-kernels
 
 Outputs: a markdown table (printed and written to --out, default Benchmarks/speed/results.md)
 and the raw numbers (--json, default Benchmarks/speed/results.json). Exit status 1 if a row FAILs.
@@ -138,12 +138,12 @@ def torch_ops(torch, logits_np, w_np):
     }
 
 
-def swift_ns_per_call(binary, op, rows, cols, args):
+def swift_ns_per_call(binary, environment, op, rows, cols, args):
     cmd = [str(binary), "bench", "--op", op, "--rows", str(rows), "--cols", str(cols),
            "--threads", str(args.threads), "--repetitions", str(args.repetitions), "--format", "json"]
     if args.iterations:
         cmd += ["--iterations", str(args.iterations)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | environment)
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -170,8 +170,8 @@ def fmt(x):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--gumbel", type=Path, default=REPO / ".build/release/gumbel", help="the gumbel binary")
-    p.add_argument("--gumbel-avx2", type=Path, help="a second gumbel binary, built for AVX2 "
-                   "(swift build -c release --build-path .build-avx2 -Xcc -mavx2), timed in the same rounds")
+    p.add_argument("--swift-kernels", action="store_true", help="also time the binary with "
+                   "GUMBEL_DISABLE_AVX2=1 (its Swift kernels alone), as column swift-sse2")
     p.add_argument("--no-swift", action="store_true", help="time JAX and PyTorch only")
     p.add_argument("--shapes", default="1x5,1024x10,1024x1000,16384x64", help="ROWSxCOLS,...")
     p.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of soft,hard,grad,noise")
@@ -188,11 +188,9 @@ def main():
         p.error(f"unknown ops {sorted(bad)}")
     if not args.no_swift and not args.gumbel.is_file():
         p.error(f"{args.gumbel} not found: run `swift build -c release` first (or pass --no-swift)")
-    if args.gumbel_avx2 and not args.gumbel_avx2.is_file():
-        p.error(f"{args.gumbel_avx2} not found")
-    swifts = [] if args.no_swift else [("swift", args.gumbel)]
-    if args.gumbel_avx2 and not args.no_swift:
-        swifts.append(("swift-avx2", args.gumbel_avx2))
+    swifts = [] if args.no_swift else [("swift", args.gumbel, {})]
+    if args.swift_kernels and not args.no_swift:
+        swifts.append(("swift-sse2", args.gumbel, {"GUMBEL_DISABLE_AVX2": "1"}))
 
     # Threads: before importing jax (XLA reads XLA_FLAGS once) and torch.
     n = args.threads
@@ -217,15 +215,15 @@ def main():
         w = rng.standard_normal((rows, cols), dtype=np.float32)
         jx, th = jax_ops(jax, rows, cols, logits, w), torch_ops(torch, logits, w)
         for op in ops:
-            runs = {name: [] for name, _ in swifts} | {"jax": [], "torch": []}
+            runs = {name: [] for name, _, _ in swifts} | {"jax": [], "torch": []}
             for _ in range(args.rounds):
-                for name, binary in swifts:
-                    runs[name].append(swift_ns_per_call(binary, op, rows, cols, args))
+                for name, binary, environment in swifts:
+                    runs[name].append(swift_ns_per_call(binary, environment, op, rows, cols, args))
                 runs["jax"].append(median_ns_per_call(jx[op], args.iterations, args.repetitions))
                 runs["torch"].append(median_ns_per_call(th[op], args.iterations, args.repetitions))
             call = {k: statistics.median(v) for k, v in runs.items()}
             best = min(call["jax"], call["torch"])
-            ratios = {name: call[name] / best for name, _ in swifts}
+            ratios = {name: call[name] / best for name, _, _ in swifts}
             what, bound = CRITERIA.get((rows, cols), ("ns/element", 0.5))
             verdicts = {name: "PASS" if r <= bound else "FAIL" for name, r in ratios.items()}
             rows_out.append((op, rows, cols, call, ratios, what, bound, verdicts))
@@ -238,7 +236,7 @@ def main():
 
     versions = (f"jax {jax.__version__}, torch {torch.__version__}, numpy {np.__version__}, "
                 f"python {platform.python_version()}")
-    names = [name for name, _ in swifts]
+    names = [name for name, _, _ in swifts]
     lines = [
         f"{date} · {machine()} · {n} thread(s) · load average {load:.2f} at start · {versions} · "
         f"{args.rounds} rounds x {args.repetitions} repetitions, median of medians",
@@ -261,7 +259,8 @@ def main():
     args.out.write_text(table)
     meta = {"date": date, "machine": machine(), "threads": n, "versions": versions, "rounds": args.rounds,
             "repetitions": args.repetitions, "iterations": args.iterations, "loadAverage": load,
-            "gumbel": {name: str(binary) for name, binary in swifts}, "xlaFlags": os.environ["XLA_FLAGS"]}
+            "gumbel": {name: f"{binary} {environment}" for name, binary, environment in swifts},
+            "xlaFlags": os.environ["XLA_FLAGS"]}
     args.json.write_text(json.dumps({"meta": meta, "results": raw}, indent=2) + "\n")
     print(f"wrote {args.out} and {args.json}", file=sys.stderr)
     verdicts = [v for r in rows_out for v in r[-1].values()]

@@ -23,6 +23,8 @@
 typedef uint32_t u32x8 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 typedef float f32x8 __attribute__((vector_size(32)));
+// For loads and stores at addresses that are only 4-byte aligned.
+typedef uint32_t unaligned_u32x8 __attribute__((vector_size(32), aligned(4)));
 
 static int avx2_supported(void) {
   unsigned eax, ebx, ecx, edx;
@@ -58,6 +60,12 @@ static inline float float_bits(uint32_t bits) {
   return x;
 }
 static inline f32x8 splat_bits(uint32_t bits) { return splat_f32(float_bits(bits)); }
+static inline f32x8 load8(const float *p) {
+  f32x8 x;
+  memcpy(&x, p, sizeof x);
+  return x;
+}
+static inline void store8(float *p, f32x8 x) { memcpy(p, &x, sizeof x); }
 
 // ---- Threefry-2x32, 20 rounds, on four vectors of eight counters at once ----
 
@@ -102,10 +110,13 @@ void gumbel_avx2_threefry_words(
     hash4(ks0, ks1, ks2, x0, x1);
     u32x8 words[4];
     for (int v = 0; v < 4; v++) words[v] = output == 0 ? x0[v] ^ x1[v] : output == 1 ? x0[v] : x1[v];
+    uint32_t *to = out + (j - start);
     if (end - j >= 32) {
-      memcpy(out + (j - start), words, sizeof words);
+      for (int v = 0; v < 4; v++) *(unaligned_u32x8 *)(to + 8 * v) = words[v];
     } else {
-      memcpy(out + (j - start), words, (size_t)(end - j) * sizeof(uint32_t));
+      // Word by word: a variable-length copy would become a call to memcpy, which the compiler
+      // then also uses for the full groups.
+      for (int64_t w = 0; w < end - j; w++) to[w] = words[w / 8][w % 8];
     }
   }
 }
@@ -222,11 +233,9 @@ static inline f32x8 exp_of_non_positive(f32x8 x) {
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
   int64_t i = 0;
   for (; i + 16 <= count; i += 16) {
-    f32x8 x[2];
-    memcpy(x, data + i, sizeof x);
-    x[0] = exp_of_non_positive(x[0]);
-    x[1] = exp_of_non_positive(x[1]);
-    memcpy(data + i, x, sizeof x);
+    const f32x8 x0 = exp_of_non_positive(load8(data + i)), x1 = exp_of_non_positive(load8(data + i + 8));
+    store8(data + i, x0);
+    store8(data + i + 8, x1);
   }
   for (; i < count; i += 8) {
     // A last partial group is padded with -infinity.
@@ -240,12 +249,6 @@ void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
 
 // ---- Softmax rows and their pullback ----
 
-static inline f32x8 load8(const float *p) {
-  f32x8 x;
-  memcpy(&x, p, sizeof x);
-  return x;
-}
-static inline void store8(float *p, f32x8 x) { memcpy(p, &x, sizeof x); }
 
 // `count` (< 8) floats in the first lanes, `padding` in the others.
 static inline f32x8 load_partial(const float *p, int64_t count, float padding) {
