@@ -7,9 +7,9 @@ import GumbelKit
 /// and PyTorch (`Benchmarks/speed/compare.py` runs both sides alternately).
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time a Gumbel-softmax operation on a batch of float32 logits (temperature 0.5).",
+    abstract: "Time a Gumbel-softmax operation on a batch of float32 logits (temperature 0.5 by default).",
     discussion: """
-      soft: Gumbel noise and softmax((logits + g) / 0.5) per row; hard: the straight-through
+      soft: Gumbel noise and softmax((logits + g) / temperature) per row; hard: the straight-through
       one-hot sample; grad: forward and backward of sum(w * hard sample) with respect to the
       logits through Swift's autodiff; noise: Gumbel noise alone. Every call draws fresh noise
       (key.fold(in: call)); the result is the median over repetitions, after warm-up, of the
@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
   @Option(help: "Categories per row.") var cols: Int
   @Option(help: "Threads the kernels may use (default: every processor).") var threads: Int = Parallelism.processorCount
   @Option(help: "Calls per timed repetition (default: enough for about 20 ms).") var iterations: Int?
+  @Option(help: "The temperature of soft, hard and grad.") var temperature: Float = 0.5
   @Option(help: "Timed repetitions; the median is reported.") var repetitions: Int = 9
   @Option(help: "text or json.") var format: OutputFormat = .text
 
@@ -34,6 +35,7 @@ struct Bench: ParsableCommand {
     guard rows >= 1, cols >= 1 else { throw ValidationError("--rows and --cols must be at least 1") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    guard temperature.isFinite, temperature > 0 else { throw ValidationError("--temperature must be finite and positive") }
     if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
     let (elements, overflow) = rows.multipliedReportingOverflow(by: cols)
     let bytes = Double(elements) * Double(MemoryLayout<Float>.size * Self.arraysHeld)
@@ -43,7 +45,7 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
-    let call = Self.operation(op, rows: rows, cols: cols)
+    let call = Self.operation(op, rows: rows, cols: cols, temperature: temperature)
     let perCall = Parallelism.$maxThreads.withValue(threads) {
       Self.medianNanosecondsPerCall(call, iterations: iterations, repetitions: repetitions)
     }
@@ -63,14 +65,13 @@ struct Bench: ParsableCommand {
 
   /// One call of the operation for call number `i`, returning a value derived from its result
   /// (so that nothing is optimised away).
-  static func operation(_ op: Operation, rows: Int, cols: Int) -> (UInt32) -> Float {
+  static func operation(_ op: Operation, rows: Int, cols: Int, temperature: Float) -> (UInt32) -> Float {
     let setup = PRNGKey(seed: 0)
     let keys = setup.split(into: 3)
     let shape = [rows, cols]
     let logits = Tensor<Float>(shape: shape, scalars: keys[0].gumbel(count: rows * cols))
     let weights = Tensor<Float>(shape: shape, scalars: keys[1].gumbel(count: rows * cols))
     let base = keys[2]
-    let temperature: Float = 0.5
     switch op {
     case .noise:
       return { i in
