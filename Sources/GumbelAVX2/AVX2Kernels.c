@@ -153,37 +153,24 @@ static inline f32x8 uniform_above_zero(u32x8 words) {
   return unit - splat_f32(1) + splat_bits(0x00800000);  // + the least normal float
 }
 
+// Replaces the 32 floats at p by -log of each (of its uniform float, if `words`: the floats are
+// then random words, read as their bits), as four independent chains.
+__attribute__((always_inline)) static inline void minus_log_of_32(float *p, int words) {
+  f32x8 x[4];
+  for (int v = 0; v < 4; v++) x[v] = words ? uniform_above_zero((u32x8)load8(p + 8 * v)) : load8(p + 8 * v);
+  const f32x8 y0 = minus_log(x[0]), y1 = minus_log(x[1]), y2 = minus_log(x[2]), y3 = minus_log(x[3]);
+  store8(p, y0);
+  store8(p + 8, y1);
+  store8(p + 16, y2);
+  store8(p + 24, y3);
+}
+
 void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) {
-  // Thirty-two at a time, one logarithm per pass: four independent chains per step.
+  // Thirty-two at a time, and one logarithm per pass over the block (as the Swift kernel): each
+  // is a chain of dependent steps, and a short loop lets the processor overlap its iterations.
   const int64_t wide_end = count / 32 * 32;
-  for (int64_t i = 0; i < wide_end; i += 32) {
-    u32x8 w0, w1, w2, w3;
-    memcpy(&w0, data + i, sizeof w0);
-    memcpy(&w1, data + i + 8, sizeof w1);
-    memcpy(&w2, data + i + 16, sizeof w2);
-    memcpy(&w3, data + i + 24, sizeof w3);
-    const f32x8 g0 = minus_log(uniform_above_zero(w0)), g1 = minus_log(uniform_above_zero(w1));
-    const f32x8 g2 = minus_log(uniform_above_zero(w2)), g3 = minus_log(uniform_above_zero(w3));
-    memcpy(data + i, &g0, sizeof g0);
-    memcpy(data + i + 8, &g1, sizeof g1);
-    memcpy(data + i + 16, &g2, sizeof g2);
-    memcpy(data + i + 24, &g3, sizeof g3);
-  }
-  for (int64_t i = 0; i < wide_end; i += 32) {
-    f32x8 x0, x1, x2, x3;
-    memcpy(&x0, data + i, sizeof x0);
-    memcpy(&x1, data + i + 8, sizeof x1);
-    memcpy(&x2, data + i + 16, sizeof x2);
-    memcpy(&x3, data + i + 24, sizeof x3);
-    x0 = minus_log(x0);
-    x1 = minus_log(x1);
-    x2 = minus_log(x2);
-    x3 = minus_log(x3);
-    memcpy(data + i, &x0, sizeof x0);
-    memcpy(data + i + 8, &x1, sizeof x1);
-    memcpy(data + i + 16, &x2, sizeof x2);
-    memcpy(data + i + 24, &x3, sizeof x3);
-  }
+  for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 1);
+  for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 0);
   for (int64_t i = wide_end; i < count; i += 8) {
     // A last partial group is padded with zero bits.
     const int64_t n = count - i < 8 ? count - i : 8;
