@@ -96,7 +96,7 @@ extension Float {
   }
 
   /// The vectorised form of the generic sampler, with the same values: the words of `range`,
-  /// then ``standardGumbelInPlace(_:count:)`` or, with ``AVX2/isEnabled``, its AVX2 form
+  /// then ``standardGumbelInPlace(_:count:)`` or, with ``AVX2/handles(count:)``, its AVX2 form
   /// ``AVX2/standardGumbelInPlace(_:count:)``.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
@@ -104,7 +104,7 @@ extension Float {
     out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
       RandomBits.words32(key: key, count: count, range: range, into: words)
     }
-    if AVX2.isEnabled {
+    if AVX2.handles(count: n) {
       AVX2.standardGumbelInPlace(out, count: n)
     } else {
       standardGumbelInPlace(out, count: n)

@@ -52,14 +52,14 @@ enum RandomBits {
   /// (a last partial group is padded). Sixteen lanes are two or four vector registers per
   /// word, independent chains of rounds side by side that keep the processor busy where one
   /// chain would wait on each step: faster than eight lanes with SSE and with AVX2 alike.
-  /// With ``AVX2/isEnabled``, ``AVX2/threefryWords(key:range:first:firstCountsUp:output:into:)``
+  /// With ``AVX2/handles(count:)``, ``AVX2/threefryWords(key:range:first:firstCountsUp:output:into:)``
   /// computes the same words.
   @inlinable @inline(__always)
   static func fillLinear(
     key: (UInt32, UInt32), range: Range<Int>, into out: UnsafeMutablePointer<UInt32>,
     first: (Int, Int), firstCountsUp: Bool, output: BlockOutput
   ) {
-    if AVX2.isEnabled, !range.isEmpty {
+    if AVX2.handles(count: range.count) {
       let code: Int32 = switch output { case .xor: 0; case .first: 1; case .second: 2 }
       AVX2.threefryWords(key: key, range: range, first: first, firstCountsUp: firstCountsUp, output: code, into: out)
       return

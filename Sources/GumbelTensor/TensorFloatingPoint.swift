@@ -87,10 +87,10 @@ extension Float: TensorFloatingPoint {
   /// partial group is padded with `-infinity`. An infinite or NaN maximum (a row of masked
   /// categories, or an infinite logit) goes to the scalar search.
   ///
-  /// With ``AVX2/isEnabled``, the same search runs in ``AVX2/indexOfMaximum(_:count:)``.
+  /// With ``AVX2/handles(count:)``, the same search runs in ``AVX2/indexOfMaximum(_:count:)``.
   @inlinable
   public static func indexOfMaximum(_ buffer: UnsafeBufferPointer<Float>) -> Int {
-    guard AVX2.isEnabled, buffer.count >= 16, let base = buffer.baseAddress else { return indexOfMaximumInSwift(buffer) }
+    guard AVX2.handles(count: buffer.count), let base = buffer.baseAddress else { return indexOfMaximumInSwift(buffer) }
     return AVX2.indexOfMaximum(base, count: buffer.count) ?? scalarIndexOfMaximum(buffer)
   }
 
@@ -134,7 +134,7 @@ extension Float: TensorFloatingPoint {
   @inlinable
   public static func exponentiate(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress else { return }
-    if AVX2.isEnabled {
+    if AVX2.handles(count: buffer.count) {
       AVX2.expOfNonPositiveInPlace(base, count: buffer.count)
     } else {
       exponentiateInSwift(base, count: buffer.count)
@@ -155,11 +155,11 @@ extension Float: TensorFloatingPoint {
   }
 
   /// Full groups of eight are added lane by lane and the lanes by ``VectorMath/sum(_:)``; the
-  /// last `count % 8` elements are then added one by one. With ``AVX2/isEnabled``,
+  /// last `count % 8` elements are then added one by one. With ``AVX2/handles(count:)``,
   /// ``AVX2/sumInLaneOrder(_:count:)`` adds in the same order.
   @inlinable
   public static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Float>) -> Float {
-    guard AVX2.isEnabled, let base = buffer.baseAddress else { return sumInLaneOrderInSwift(buffer) }
+    guard AVX2.handles(count: buffer.count), let base = buffer.baseAddress else { return sumInLaneOrderInSwift(buffer) }
     return AVX2.sumInLaneOrder(base, count: buffer.count)
   }
 
@@ -182,37 +182,37 @@ extension Float: TensorFloatingPoint {
     return total
   }
 
-  /// With ``AVX2/isEnabled``, ``AVX2/shiftAndScale(_:into:count:maximum:temperature:)``.
+  /// With ``AVX2/handles(count:)``, ``AVX2/shiftAndScale(_:into:count:maximum:temperature:)``.
   @inlinable
   public static func temperedShift(
     _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, maximum: Float,
     temperature: Float
   ) {
-    if AVX2.isEnabled {
+    if AVX2.handles(count: count) {
       AVX2.shiftAndScale(source, into: destination, count: count, maximum: maximum, temperature: temperature)
     } else {
       temperedShiftInSwift(source, into: destination, count: count, maximum: maximum, temperature: temperature)
     }
   }
 
-  /// With ``AVX2/isEnabled``, ``AVX2/divideBySum(_:count:)``.
+  /// With ``AVX2/handles(count:)``, ``AVX2/divideBySum(_:count:)``.
   @inlinable
   public static func divideBySum(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    if AVX2.isEnabled { return AVX2.divideBySum(row, count: count) }
+    if AVX2.handles(count: count) { return AVX2.divideBySum(row, count: count) }
     divideBySumInSwift(row, count: count)
   }
 
   /// Eight elements at a time, the last `count % 8` one by one (vectors padded element by
   /// element cost more than they save); the dot product and the temperature gradient are
   /// summed as in ``sumInLaneOrder(_:)``. With
-  /// ``AVX2/isEnabled``, ``AVX2/softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)``
+  /// ``AVX2/handles(count:)``, ``AVX2/softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)``
   /// computes the same bits.
   @inlinable
   public static func softmaxPullbackRow(
     y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
     maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
   ) -> Float {
-    guard AVX2.isEnabled else {
+    guard AVX2.handles(count: k) else {
       return softmaxPullbackRowInSwift(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)
     }
     return AVX2.softmaxPullbackRow(y: y, x: x, upstream: v, count: k, maximum: m, temperature: temperature, into: dx)

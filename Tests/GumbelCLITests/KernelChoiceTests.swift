@@ -17,6 +17,9 @@ struct KernelChoiceTests {
      "--grad-weights=1,2,3,4,5,6,7,8,9,10,11", "--hard", "--format", "json"],
     ["sample", "--logits=1,-2,0.5,3,0,0.1,-1,2,0.7,0.3,1.1,4,5,6,7,8,9,1,2", "--temperature", "0.7", "--count", "3000",
      "--format", "json"],
+    // Rows of 100 categories: long enough for the per-row AVX2 kernels too.
+    ["sample", "--logits=" + (0..<100).map { "\(Double($0 % 17) / 4 - 2)" }.joined(separator: ","), "--temperature", "0.6",
+     "--count", "300", "--grad-weights=" + (0..<100).map { "\($0 % 7)" }.joined(separator: ","), "--hard", "--format", "json"],
   ])
   func bothKernelsPrintTheSameOutput(arguments: [String]) throws {
     let avx2 = try runGumbel(arguments)
