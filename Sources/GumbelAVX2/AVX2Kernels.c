@@ -6,7 +6,9 @@
 // Swift code documents the algorithms and their references (Salmon et al. 2011 for Threefry;
 // Moshier's Cephes `logf` and `expf` for the polynomials); this file repeats their operations
 // lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
-// so every result has the same bits as the Swift kernel's.
+// so every result has the same bits as the Swift kernel's. A change to a Swift kernel's
+// operations must be made here too: the tests that compare the two (the AVX2 suites and
+// KernelChoiceTests) fail until it is.
 
 #include "GumbelAVX2.h"
 

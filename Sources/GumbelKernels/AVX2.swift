@@ -8,8 +8,9 @@ import GumbelAVX2
 /// random words, `exp` of non-positive floats, and the row steps of the softmax and its
 /// pullback (argmax, shift, sum, division). Each repeats its Swift kernel's operations
 /// lane by lane, in the same order, so results are bit for bit the same whichever runs (the
-/// tests compare the two on sweeps of inputs); on processors without AVX2, and off x86-64,
-/// the Swift kernels run.
+/// tests compare the two on sweeps of inputs). On processors without AVX2, off x86-64, and
+/// for inputs under ``minimumCount`` elements, the Swift kernels run. A change to the operations of one of these Swift kernels must be
+/// made in the C one too.
 ///
 /// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
 /// kernels everywhere (for comparisons; the values do not change).
