@@ -68,6 +68,18 @@ static inline f32x8 load8(const float *p) {
   return x;
 }
 static inline void store8(float *p, f32x8 x) { memcpy(p, &x, sizeof x); }
+// `count` (at most 8) floats in the first lanes, `padding` in the others: a last group.
+static inline f32x8 load_partial(const float *p, int64_t count, float padding) {
+  f32x8 x = splat_f32(padding);
+  memcpy(&x, p, (size_t)count * sizeof(float));
+  return x;
+}
+// The first `count` (at most 8) lanes of x.
+static inline void store_partial(float *p, int64_t count, f32x8 x) {
+  memcpy(p, &x, (size_t)count * sizeof(float));
+}
+// 0, 1, ..., 7: each lane's offset in a group of eight.
+static inline u32x8 lane_indices(void) { return (u32x8){0, 1, 2, 3, 4, 5, 6, 7}; }
 
 // ---- Threefry-2x32, 20 rounds, on four vectors of eight counters at once ----
 
@@ -101,7 +113,7 @@ void gumbel_avx2_threefry_words(
     int first_counts_up, int output, uint32_t *out) {
   const u32x8 ks0 = splat_u32(key0), ks1 = splat_u32(key1);
   const u32x8 ks2 = splat_u32(key0 ^ key1 ^ 0x1BD11BDAu);
-  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
+  const u32x8 iota = lane_indices();
   for (int64_t j = start; j < end; j += 32) {
     u32x8 x0[4], x1[4];
     for (int v = 0; v < 4; v++) {
@@ -174,12 +186,10 @@ void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) {
   for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 1);
   for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 0);
   for (int64_t i = wide_end; i < count; i += 8) {
-    // A last partial group is padded with zero bits.
+    // Eight at a time; a last partial group is padded with zero bits (those of 0.0f).
     const int64_t n = count - i < 8 ? count - i : 8;
-    u32x8 w = splat_u32(0);
-    memcpy(&w, data + i, (size_t)n * sizeof(float));
-    const f32x8 g = minus_log(minus_log(uniform_above_zero(w)));
-    memcpy(data + i, &g, (size_t)n * sizeof(float));
+    const u32x8 w = (u32x8)load_partial(data + i, n, 0);
+    store_partial(data + i, n, minus_log(minus_log(uniform_above_zero(w))));
   }
 }
 
@@ -229,23 +239,11 @@ void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
   for (; i < count; i += 8) {
     // A last partial group is padded with -infinity.
     const int64_t n = count - i < 8 ? count - i : 8;
-    f32x8 x = splat_f32(-__builtin_inff());
-    memcpy(&x, data + i, (size_t)n * sizeof(float));
-    x = exp_of_non_positive(x);
-    memcpy(data + i, &x, (size_t)n * sizeof(float));
+    store_partial(data + i, n, exp_of_non_positive(load_partial(data + i, n, -__builtin_inff())));
   }
 }
 
 // ---- Softmax rows and their pullback ----
-
-
-// `count` (< 8) floats in the first lanes, `padding` in the others.
-static inline f32x8 load_partial(const float *p, int64_t count, float padding) {
-  f32x8 x = splat_f32(padding);
-  memcpy(&x, p, (size_t)count * sizeof(float));
-  return x;
-}
-
 // The sum of the lanes: the halves, then their halves, then the pair (`VectorMath.sum`).
 static inline float lane_sum(f32x8 x) {
   const float quarter[4] = {x[0] + x[4], x[1] + x[5], x[2] + x[6], x[3] + x[7]};
@@ -257,16 +255,14 @@ static inline float lane_sum(f32x8 x) {
 static inline u32x8 zero_bits_mask(u32x8 bits) { return (u32x8)((i32x8)(bits - splat_u32(1)) >> 31); }
 
 static inline void update_maximum(f32x8 *best, u32x8 *at, f32x8 x, int64_t i) {
-  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
   const u32x8 larger = sign_mask(*best - x);
   *best = select_where(x, larger, *best);
-  *at = ((splat_u32((uint32_t)i) + iota) & larger) | (*at & ~larger);
+  *at = ((splat_u32((uint32_t)i) + lane_indices()) & larger) | (*at & ~larger);
 }
 
 int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
-  const u32x8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
   f32x8 best0 = load8(x), best1 = load8(x + 8);
-  u32x8 at0 = iota, at1 = iota + splat_u32(8);
+  u32x8 at0 = lane_indices(), at1 = lane_indices() + splat_u32(8);
   int64_t i = 16;
   for (; i + 16 <= n; i += 16) {
     update_maximum(&best0, &at0, load8(x + i), i);
