@@ -141,21 +141,17 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
 
     /// The forward value of this form from a draw of ``forwardContents`` (whose sample is
     /// already the value of a soft or one-hot form), or of a draw for the pullback (contents
-    /// `.sampleAndPerturbedLogits` for the soft form, `.argmax` for the others, whose one-hot
-    /// vector goes into a fresh array: the pullback still holds the draw's sample).
+    /// `.sampleAndPerturbedLogits` for the soft form, `.argmax` for the others: the pullback
+    /// still holds the draw's sample, so the one-hot value is a tensor whose elements are made
+    /// from the argmax only if they are read, which a product with it does not do).
     @inlinable
     func value(of draw: GumbelSoftmaxDraw<Scalar>, contents: GumbelSoftmaxDrawContents) -> Tensor<Scalar> {
-      let k = draw.shape.last ?? 1
       switch self {
       case .soft:
         return Tensor(shape: draw.shape, scalars: draw.sample)
       case .oneHot:
-        if contents == .oneHot { return Tensor(shape: draw.shape, scalars: draw.sample) }
-        var out = [Scalar](repeating: 0, count: draw.sample.count)
-        out.withUnsafeMutableBufferPointer { out in
-          for (r, best) in draw.argmax.enumerated() { out[r * k + Int(best)] = 1 }
-        }
-        return Tensor(shape: draw.shape, scalars: out)
+        if contents == .oneHot { return Tensor(shape: draw.shape, scalars: draw.sample, pattern: .oneHot(draw.argmax)) }
+        return Tensor(shape: draw.shape, deferring: .oneHot(draw.argmax))
       case .index:
         return Tensor(shape: Array(draw.shape.dropLast()), scalars: draw.argmax.map { Scalar($0) })
       }

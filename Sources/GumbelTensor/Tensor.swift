@@ -9,18 +9,76 @@
 public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// The size of each dimension.
   public let shape: [Int]
+  /// The elements, or `nil` for a tensor whose elements ``deferred`` makes from its pattern
+  /// when they are first read.
+  @usableFromInline let storedScalars: [Scalar]?
+  /// The elements of a tensor made from its pattern alone, made once, when first read.
+  @usableFromInline let deferred: DeferredScalars<Scalar>?
+  /// What the operation that made this tensor knows about its elements beyond their values
+  /// (all equal, or one-hot rows), which lets later operations skip work; ``ElementPattern``.
+  /// It never changes a result, and two tensors with the same shape and elements are equal
+  /// whatever their patterns.
+  @usableFromInline let pattern: ElementPattern<Scalar>
+
   /// The elements, row-major (the last dimension varies fastest).
-  public let scalars: [Scalar]
+  @inlinable
+  public var scalars: [Scalar] { storedScalars ?? deferred!.scalars }
 
   /// A tensor with the given shape and row-major elements.
   ///
   /// - Precondition: `scalars.count` is the product of `shape`.
   @inlinable
   public init(shape: [Int], scalars: [Scalar]) {
+    self.init(shape: shape, scalars: scalars, pattern: .none)
+  }
+
+  /// A tensor with the given shape and row-major elements, which follow `pattern`.
+  ///
+  /// - Precondition: `scalars.count` is the product of `shape`; the elements follow
+  ///   `pattern` (checked in debug builds).
+  @inlinable
+  package init(shape: [Int], scalars: [Scalar], pattern: ElementPattern<Scalar>) {
     precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count,
                  "\(scalars.count) scalars do not fill shape \(shape)")
+    assert(pattern.describes(scalars, columns: shape.last ?? 1), "the elements do not follow \(pattern)")
+    self.init(shape: shape, storedScalars: scalars, deferred: nil, pattern: pattern)
+  }
+
+  /// A tensor of the given shape whose elements are `pattern`'s (`.uniform` or `.oneHot`, with
+  /// one index per row), made only when first read: operations that use the pattern never make
+  /// them. Small tensors are made at once.
+  ///
+  /// - Precondition: `pattern` is not `.none`, and a one-hot pattern has one index in
+  ///   `0..<shape.last` per row.
+  @inlinable
+  package init(shape: [Int], deferring pattern: ElementPattern<Scalar>) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+    let count = shape.reduce(1, *), columns = shape.last ?? 1
+    if count < Self.deferredMinimum {
+      self.init(shape: shape, scalars: pattern.elements(count: count, columns: columns), pattern: pattern)
+    } else {
+      self.init(
+        shape: shape, storedScalars: nil, deferred: DeferredScalars(pattern: pattern, count: count, columns: columns),
+        pattern: pattern)
+    }
+  }
+
+  /// The stored properties, unchecked.
+  @inlinable
+  init(shape: [Int], storedScalars: [Scalar]?, deferred: DeferredScalars<Scalar>?, pattern: ElementPattern<Scalar>) {
     self.shape = shape
-    self.scalars = scalars
+    self.storedScalars = storedScalars
+    self.deferred = deferred
+    self.pattern = pattern
+  }
+
+  /// The fewest elements for which ``init(shape:deferring:)`` defers them: below this, making
+  /// them costs less than the object that would defer them.
+  @inlinable static var deferredMinimum: Int { 1 << 12 }
+
+  @inlinable
+  public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+    lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
   }
 
   /// A rank-0 tensor holding one scalar.
@@ -41,17 +99,17 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// A tensor of the given shape with every element equal to `value`.
   @inlinable
   public init(repeating value: Scalar, shape: [Int]) {
-    self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
+    self.init(shape: shape, deferring: .uniform(value))
   }
 
   /// The number of dimensions.
   @inlinable public var rank: Int { shape.count }
   /// The number of elements.
-  @inlinable public var scalarCount: Int { scalars.count }
+  @inlinable public var scalarCount: Int { storedScalars?.count ?? deferred!.count }
   /// The length of the last dimension (the categories), 1 for a scalar.
   @inlinable public var columnCount: Int { shape.last ?? 1 }
   /// The number of rows: the product of all dimensions but the last.
-  @inlinable public var rowCount: Int { columnCount == 0 ? 0 : scalars.count / columnCount }
+  @inlinable public var rowCount: Int { columnCount == 0 ? 0 : scalarCount / columnCount }
 
   /// The rows as arrays (for printing and tests).
   public var rows: [[Scalar]] {

@@ -58,6 +58,30 @@ import Testing
     }
   }
 
+  /// Under differentiation the hard sample is a one-hot tensor whose elements are made only if
+  /// read, and `sum`'s pullback is a tensor of ones; products with either skip a pass over
+  /// memory (`ElementPattern`). The gradients of `sum(w * hardSample)` must still be the soft
+  /// sample's pullback of `w`, bit for bit (the straight-through estimator's definition), on
+  /// batches above and below the size at which the elements are deferred.
+  @Test(arguments: [(600, 97), (3, 13)])
+  func straightThroughGradientsEqualTheSoftSamplesPullback(rows: Int, columns: Int) {
+    let logits = Self.logits(rows: rows, columns: columns, as: Float.self)
+    let weights = Self.logits(rows: rows, columns: columns, as: Float.self).replacing(where: logits.maskedElements, with: 0)
+    let ones = Tensor<Float>(shape: [rows, columns], scalars: [Float](repeating: 1, count: rows * columns))
+    let distribution = GumbelSoftmax(trustedLogits: logits, temperature: 0.5)
+    let key = PRNGKey(seed: 9)
+    let softPullback = pullback(at: distribution) { $0.sample(using: key) }
+    for (upstream, composed) in [
+      (weights, gradient(at: distribution) { d in (d.hardSample(using: key) * weights).sum() }),
+      (weights, gradient(at: distribution) { d in (weights * d.hardSample(using: key)).sum() }),
+      (ones, gradient(at: distribution) { d in d.hardSample(using: key).sum() }),
+    ] {
+      let expected = softPullback(upstream)
+      #expect(composed.logits.scalars == expected.logits.scalars)
+      #expect(composed.temperature == expected.temperature)
+    }
+  }
+
   /// Any slice of a noise draw, computed on its own, equals that slice of the whole draw.
   @Test(arguments: [PRNGScheme.partitionable, .original])
   func noiseSlicesEqualTheWholeDraw(scheme: PRNGScheme) {

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What is known about a tensor's elements beyond their values: a fact that the operation
+/// making the tensor knows for free, and that lets a later operation skip a pass over memory.
+///
+/// The gradient of `sum(w * hardSample)` shows why. `sum`'s pullback makes a tensor of ones
+/// (``uniform(_:)``), and the product's pullback multiplies it by `w`: with the pattern known,
+/// the product is `w` itself, without a pass. The straight-through sample is one-hot
+/// (``oneHot(_:)``), so `hardSample * w` reads `w` alone. XLA gets the same effect by fusing
+/// the operations; here each operation stays one function, and the pattern travels with the
+/// tensor.
+///
+/// A pattern is a promise about the elements, never a different value: an operation that uses
+/// it gives the same bits as one that reads the elements (`1 * x` is `x`; the products with a
+/// one-hot row are computed as `0 * w` and `1 * w`, so a non-finite `w` still gives NaN).
+/// Operations that make a new tensor give it no pattern unless they know one.
+@usableFromInline
+package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
+  /// Nothing beyond the values.
+  case none
+  /// Every element equals the value (`Tensor(repeating:shape:)`).
+  case uniform(Scalar)
+  /// Each row (along the last dimension) is 0 except for a 1 at the row's index.
+  case oneHot([Int32])
+
+  /// Whether this is `.uniform(1)`.
+  @inlinable
+  var isUniformOne: Bool {
+    if case .uniform(let value) = self { return value == 1 }
+    return false
+  }
+
+  /// The `count` elements of the pattern, in rows of `columns`.
+  ///
+  /// - Precondition: the pattern is not `.none`.
+  @inlinable
+  func elements(count: Int, columns: Int) -> [Scalar] {
+    switch self {
+    case .none:
+      preconditionFailure("a tensor without a pattern has no elements to make")
+    case .uniform(let value):
+      return [Scalar](repeating: value, count: count)
+    case .oneHot(let indices):
+      precondition(columns > 0 ? indices.count * columns == count : count == 0, "\(indices.count) one-hot rows do not fill \(count) elements")
+      var out = [Scalar](repeating: 0, count: count)
+      out.withUnsafeMutableBufferPointer { out in
+        for (r, index) in indices.enumerated() {
+          precondition(index >= 0 && Int(index) < columns, "one-hot index \(index) is outside 0..<\(columns)")
+          out[r * columns + Int(index)] = 1
+        }
+      }
+      return out
+    }
+  }
+
+  /// Whether `scalars`, in rows of `columns` elements, follow the pattern (for assertions).
+  @inlinable
+  func describes(_ scalars: [Scalar], columns: Int) -> Bool {
+    switch self {
+    case .none:
+      return true
+    case .uniform(let value):
+      return scalars.allSatisfy { $0 == value || ($0.isNaN && value.isNaN) }
+    case .oneHot(let indices):
+      guard columns > 0, indices.count * columns == scalars.count else { return columns == 0 && scalars.isEmpty }
+      return scalars.indices.allSatisfy { i in scalars[i] == (Int(indices[i / columns]) == i % columns ? 1 : 0) }
+    }
+  }
+}
+
+/// The elements of a tensor made from its pattern, once, when first read (from any thread).
+@usableFromInline
+final class DeferredScalars<Scalar: TensorFloatingPoint>: @unchecked Sendable {
+  @usableFromInline let pattern: ElementPattern<Scalar>
+  @usableFromInline let count: Int
+  @usableFromInline let columns: Int
+  private let lock = NSLock()
+  private var made: [Scalar]?
+
+  @inlinable
+  init(pattern: ElementPattern<Scalar>, count: Int, columns: Int) {
+    self.pattern = pattern
+    self.count = count
+    self.columns = columns
+  }
+
+  /// The elements, made on the first call.
+  @usableFromInline
+  var scalars: [Scalar] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let made { return made }
+    let elements = pattern.elements(count: count, columns: columns)
+    made = elements
+    return elements
+  }
+}
