@@ -30,11 +30,11 @@ extension Tensor {
   /// sample) is not read.
   @inlinable
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-    if lhs.shape == rhs.shape {
-      if lhs.pattern.isUniformOne { return rhs }
-      if rhs.pattern.isUniformOne { return lhs }
-      if case .oneHot(let indices) = lhs.pattern { return rhs.timesOneHot(indices) }
-      if case .oneHot(let indices) = rhs.pattern { return lhs.timesOneHot(indices) }
+    if lhs.isPatterned || rhs.isPatterned, lhs.shape == rhs.shape {
+      if lhs.isKnownOnes { return rhs }
+      if rhs.isKnownOnes { return lhs }
+      if let indices = lhs.knownOneHotIndices { return rhs.timesOneHot(indices) }
+      if let indices = rhs.knownOneHotIndices { return lhs.timesOneHot(indices) }
     }
     return sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] * b[i]) } }
       ?? broadcasting(lhs, rhs, *)

@@ -68,30 +68,92 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
   }
 }
 
-/// The elements of a tensor made from its pattern, once, when first read (from any thread).
+/// How a tensor holds its elements: as an array, or with a pattern they follow. (Both cases are
+/// one reference, whatever `Scalar` is, so copying a tensor costs the same either way.)
 @usableFromInline
-final class DeferredScalars<Scalar: TensorFloatingPoint>: @unchecked Sendable {
+enum TensorStorage<Scalar: TensorFloatingPoint>: Sendable {
+  case elements([Scalar])
+  case patterned(PatternedElements<Scalar>)
+}
+
+/// A pattern of a tensor's elements, with the elements, or with a way to make them once, when
+/// first read (from any thread).
+@usableFromInline
+final class PatternedElements<Scalar: TensorFloatingPoint>: @unchecked Sendable {
   @usableFromInline let pattern: ElementPattern<Scalar>
   @usableFromInline let count: Int
   @usableFromInline let columns: Int
-  private let lock = NSLock()
+  /// The elements of a tensor that holds them.
+  @usableFromInline let held: [Scalar]?
+  /// The elements of a tensor that defers them, once made.
   private var made: [Scalar]?
+  private let lock = NSLock()
 
+  /// A pattern whose `count` elements, in rows of `columns`, are made when first read.
   @inlinable
   init(pattern: ElementPattern<Scalar>, count: Int, columns: Int) {
     self.pattern = pattern
     self.count = count
     self.columns = columns
+    self.held = nil
   }
 
-  /// The elements, made on the first call.
+  /// A pattern with the elements that follow it.
+  @inlinable
+  init(pattern: ElementPattern<Scalar>, elements: [Scalar]) {
+    self.pattern = pattern
+    self.count = elements.count
+    self.columns = 0
+    self.held = elements
+  }
+
+  /// Whether the elements are still to be made.
   @usableFromInline
-  var scalars: [Scalar] {
+  var isDeferred: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return held == nil && made == nil
+  }
+
+  /// The elements, made on the first call if the tensor defers them.
+  @inlinable
+  var scalars: [Scalar] { held ?? madeScalars }
+
+  /// The elements of a tensor that defers them, made on the first call.
+  @usableFromInline
+  var madeScalars: [Scalar] {
     lock.lock()
     defer { lock.unlock() }
     if let made { return made }
     let elements = pattern.elements(count: count, columns: columns)
     made = elements
     return elements
+  }
+}
+
+extension Tensor {
+  /// The pattern this tensor's elements are known to follow (`.none` if none is known).
+  @inlinable
+  var pattern: ElementPattern<Scalar> {
+    if case .patterned(let patterned) = storage { return patterned.pattern }
+    return .none
+  }
+
+  /// Whether a pattern of this tensor's elements is known.
+  @inlinable
+  var isPatterned: Bool {
+    if case .patterned = storage { return true }
+    return false
+  }
+
+  /// Whether this tensor is known to hold only ones.
+  @inlinable
+  var isKnownOnes: Bool { pattern.isUniformOne }
+
+  /// The index of each row's 1, if this tensor is known to be one-hot along its last axis.
+  @inlinable
+  var knownOneHotIndices: [Int32]? {
+    if case .oneHot(let indices) = pattern { return indices }
+    return nil
   }
 }

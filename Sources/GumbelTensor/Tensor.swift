@@ -9,44 +9,51 @@
 public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// The size of each dimension.
   public let shape: [Int]
-  /// The elements, or `nil` for a tensor whose elements ``deferred`` makes from its pattern
-  /// when they are first read.
-  @usableFromInline let storedScalars: [Scalar]?
-  /// The elements of a tensor made from its pattern alone, made once, when first read.
-  @usableFromInline let deferred: DeferredScalars<Scalar>?
-  /// What the operation that made this tensor knows about its elements beyond their values
-  /// (all equal, or one-hot rows), which lets later operations skip work; ``ElementPattern``.
-  /// It never changes a result, and two tensors with the same shape and elements are equal
+  /// The elements, or, for a large tensor made by an operation that knows a pattern of its
+  /// elements (all equal, or one-hot rows), the pattern with the elements or a way to make
+  /// them when first read. Later operations use a pattern to skip work (``ElementPattern``);
+  /// it never changes a result, and two tensors with the same shape and elements are equal
   /// whatever their patterns.
-  @usableFromInline let pattern: ElementPattern<Scalar>
+  @usableFromInline let storage: TensorStorage<Scalar>
 
   /// The elements, row-major (the last dimension varies fastest).
   @inlinable
-  public var scalars: [Scalar] { storedScalars ?? deferred!.scalars }
+  public var scalars: [Scalar] {
+    _read {
+      switch storage {
+      case .elements(let scalars): yield scalars
+      case .patterned(let patterned): yield patterned.scalars
+      }
+    }
+  }
 
   /// A tensor with the given shape and row-major elements.
   ///
   /// - Precondition: `scalars.count` is the product of `shape`.
   @inlinable
   public init(shape: [Int], scalars: [Scalar]) {
-    self.init(shape: shape, scalars: scalars, pattern: .none)
+    precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count,
+                 "\(scalars.count) scalars do not fill shape \(shape)")
+    self.init(shape: shape, storage: .elements(scalars))
   }
 
-  /// A tensor with the given shape and row-major elements, which follow `pattern`.
+  /// A tensor with the given shape and row-major elements, which follow `pattern`; the pattern
+  /// is kept for tensors of at least ``patternMinimum`` elements.
   ///
   /// - Precondition: `scalars.count` is the product of `shape`; the elements follow
   ///   `pattern` (checked in debug builds).
   @inlinable
   package init(shape: [Int], scalars: [Scalar], pattern: ElementPattern<Scalar>) {
-    precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count,
-                 "\(scalars.count) scalars do not fill shape \(shape)")
-    assert(pattern.describes(scalars, columns: shape.last ?? 1), "the elements do not follow \(pattern)")
-    self.init(shape: shape, storedScalars: scalars, deferred: nil, pattern: pattern)
+    self.init(shape: shape, scalars: scalars)
+    assert(pattern.describes(scalars, columns: columnCount), "the elements do not follow \(pattern)")
+    if scalars.count >= Self.patternMinimum {
+      self = Tensor(shape: shape, storage: .patterned(PatternedElements(pattern: pattern, elements: scalars)))
+    }
   }
 
   /// A tensor of the given shape whose elements are `pattern`'s (`.uniform` or `.oneHot`, with
   /// one index per row), made only when first read: operations that use the pattern never make
-  /// them. Small tensors are made at once.
+  /// them. Tensors under ``patternMinimum`` elements are made at once, without the pattern.
   ///
   /// - Precondition: `pattern` is not `.none`, and a one-hot pattern has one index in
   ///   `0..<shape.last` per row.
@@ -54,27 +61,23 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   package init(shape: [Int], deferring pattern: ElementPattern<Scalar>) {
     precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
     let count = shape.reduce(1, *), columns = shape.last ?? 1
-    if count < Self.deferredMinimum {
-      self.init(shape: shape, scalars: pattern.elements(count: count, columns: columns), pattern: pattern)
+    if count < Self.patternMinimum {
+      self.init(shape: shape, scalars: pattern.elements(count: count, columns: columns))
     } else {
-      self.init(
-        shape: shape, storedScalars: nil, deferred: DeferredScalars(pattern: pattern, count: count, columns: columns),
-        pattern: pattern)
+      self.init(shape: shape, storage: .patterned(PatternedElements(pattern: pattern, count: count, columns: columns)))
     }
   }
 
   /// The stored properties, unchecked.
   @inlinable
-  init(shape: [Int], storedScalars: [Scalar]?, deferred: DeferredScalars<Scalar>?, pattern: ElementPattern<Scalar>) {
+  init(shape: [Int], storage: TensorStorage<Scalar>) {
     self.shape = shape
-    self.storedScalars = storedScalars
-    self.deferred = deferred
-    self.pattern = pattern
+    self.storage = storage
   }
 
-  /// The fewest elements for which ``init(shape:deferring:)`` defers them: below this, making
-  /// them costs less than the object that would defer them.
-  @inlinable static var deferredMinimum: Int { 1 << 12 }
+  /// The fewest elements for which a tensor keeps a pattern of its elements (and may defer
+  /// them): below this, a pass over the elements costs less than the object that holds it.
+  @inlinable static var patternMinimum: Int { 1 << 12 }
 
   @inlinable
   public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
@@ -105,7 +108,12 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// The number of dimensions.
   @inlinable public var rank: Int { shape.count }
   /// The number of elements.
-  @inlinable public var scalarCount: Int { storedScalars?.count ?? deferred!.count }
+  @inlinable public var scalarCount: Int {
+    switch storage {
+    case .elements(let scalars): scalars.count
+    case .patterned(let patterned): patterned.count
+    }
+  }
   /// The length of the last dimension (the categories), 1 for a scalar.
   @inlinable public var columnCount: Int { shape.last ?? 1 }
   /// The number of rows: the product of all dimensions but the last.

@@ -7,7 +7,8 @@ import _GumbelTestSupport
 /// without a pattern: the same elements, and the same bits from every product that uses the
 /// pattern instead of reading them.
 @Suite struct ElementPatternTests {
-  /// Shapes below and above `Tensor.deferredMinimum` elements (made at once, and deferred).
+  /// Shapes below and above `Tensor.patternMinimum` elements (made at once without a pattern,
+  /// and deferred).
   static let shapes: [[Int]] = [[3, 5], [1, 7], [100, 64], [1000, 7], [5000, 1]]
 
   /// Weights with every kind of sign and magnitude a product can meet: negative values (whose
@@ -43,7 +44,8 @@ import _GumbelTestSupport
     let patterned = Tensor<Float>(shape: shape, deferring: .oneHot(indices))
     let dense = Tensor<Float>(shape: shape, scalars: Self.denseOneHot(indices, columns: k))
     #expect(patterned.scalarCount == dense.scalarCount && patterned.rowCount == rows)
-    #expect((patterned.storedScalars == nil) == (dense.scalarCount >= Tensor<Float>.deferredMinimum))
+    #expect(patterned.isPatterned == (dense.scalarCount >= Tensor<Float>.patternMinimum))
+    if case .patterned(let elements) = patterned.storage { #expect(elements.isDeferred) }
     let w = Tensor<Float>(shape: shape, scalars: Self.weights(count: dense.scalarCount, using: &rng))
     // The products are computed before the one-hot tensor's elements are first read.
     let left = patterned * w, right = w * patterned
