@@ -42,14 +42,12 @@ static int avx2_supported(void) {
   return (ebx & (1u << 5)) != 0;
 }
 
-int gumbel_avx2_is_enabled(void) {
-  // 0 or 1 once known; -1 before the first call (a race only repeats the same computation).
-  static volatile int enabled = -1;
-  if (enabled < 0) {
-    const char *disable = getenv("GUMBEL_DISABLE_AVX2");
-    enabled = (disable == NULL || disable[0] == '\0') && avx2_supported();
-  }
-  return enabled;
+int gumbel_avx2_enabled_flag = 0;
+
+// Sets the flag once, before `main` (and before any Swift code can read it).
+__attribute__((constructor)) static void gumbel_avx2_detect(void) {
+  const char *disable = getenv("GUMBEL_DISABLE_AVX2");
+  gumbel_avx2_enabled_flag = (disable == NULL || disable[0] == '\0') && avx2_supported();
 }
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
@@ -254,8 +252,27 @@ static inline float lane_sum(f32x8 x) {
 // All ones in the lanes of `bits` (each below 2^31) that are 0 (`VectorMath.zeroBitsMask`).
 static inline u32x8 zero_bits_mask(u32x8 bits) { return (u32x8)((i32x8)(bits - splat_u32(1)) >> 31); }
 
+typedef long long i64x4 __attribute__((vector_size(32)));
+static inline int all_zero(u32x8 x) { return __builtin_ia32_ptestz256((i64x4)x, (i64x4)x); }
+static inline u32x8 select_u32(u32x8 chosen, u32x8 mask, u32x8 otherwise) { return (chosen & mask) | (otherwise & ~mask); }
+
+// The largest of eight finite lanes, in every lane: the halves, their halves, then the pair.
+static inline f32x8 lane_maximum(f32x8 x) {
+  x = select_where(__builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3), sign_mask(x - __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3)), x);
+  x = select_where(__builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5), sign_mask(x - __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5)), x);
+  return select_where(__builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6), sign_mask(x - __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6)), x);
+}
+
+// The least of eight lanes.
+static inline int64_t lane_minimum(u32x8 x) {
+  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3)), __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3));
+  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5)), __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5));
+  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6)), __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6));
+  return x[0];
+}
+
 static inline void update_maximum(f32x8 *best, u32x8 *at, f32x8 x, int64_t i) {
-  const u32x8 larger = sign_mask(*best - x);
+  const u32x8 larger = sign_mask(*best - x) & ~(u32x8)(*best == x);
   *best = select_where(x, larger, *best);
   *at = ((splat_u32((uint32_t)i) + lane_indices()) & larger) | (*at & ~larger);
 }
@@ -275,6 +292,17 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
   if (i < n) update_maximum(&best1, &at1, load_partial(x + i, n - i, -__builtin_inff()), i);
   // `VectorMath.maximum(best0, best1)`, then the lanes one by one as `Swift.max` takes them.
   const f32x8 both = select_where(best1, sign_mask(best0 - best1), best0);
+  const u32x8 non_finite = zero_bits_mask(((u32x8)both & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
+  if (all_zero(non_finite)) {
+    // Every lane finite (the usual case): the largest value does not depend on the order in
+    // which the lanes are taken (only the sign of a zero could, which `==` ignores), so it is
+    // found by halving; then the least position among the lanes that hold it.
+    const f32x8 m = lane_maximum(both);
+    const u32x8 none = splat_u32(UINT32_MAX);
+    const u32x8 first0 = select_u32(at0, (u32x8)(best0 == m), none);
+    const u32x8 first1 = select_u32(at1, (u32x8)(best1 == m), none);
+    return lane_minimum(select_u32(first0, (u32x8)(first0 < first1), first1));
+  }
   float m = both[0];
   for (int lane = 1; lane < 8; lane++) m = both[lane] >= m ? both[lane] : m;
   if (!__builtin_isfinite(m)) return -1;
@@ -344,7 +372,7 @@ float gumbel_avx2_softmax_pullback_row(
 #else
 
 // Other processors: never enabled, and the kernels are never called.
-int gumbel_avx2_is_enabled(void) { return 0; }
+int gumbel_avx2_enabled_flag = 0;
 void gumbel_avx2_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out) { abort(); }

@@ -17,7 +17,9 @@ import GumbelAVX2
 public enum AVX2 {
   /// Whether the AVX2 kernels run: the processor and the operating system support AVX2, and
   /// `GUMBEL_DISABLE_AVX2` is unset or empty.
-  public static let isEnabled: Bool = gumbel_avx2_is_enabled() != 0
+  /// Read from a flag the C target sets before `main`, so that checking it costs one load.
+  @inlinable
+  public static var isEnabled: Bool { gumbel_avx2_is_enabled() != 0 }
 
   /// Whether the AVX2 kernels take an input of `count` elements: they are enabled and the
   /// input has at least ``minimumCount`` elements. Shorter inputs run the Swift kernels, which

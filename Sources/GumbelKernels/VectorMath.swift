@@ -135,6 +135,13 @@ extension VectorMath {
     unsafeBitCast(unsafeBitCast(difference, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
   }
 
+  /// All ones in the lanes where `a == b` (so where both are zeros of any sign), zero elsewhere
+  /// (and where either is NaN).
+  @inlinable @inline(__always)
+  public static func equalMask(_ a: Lanes, _ b: Lanes) -> SIMD8<UInt32> {
+    SIMD8<UInt32>(repeating: 0).replacing(with: .max, where: a .== b)
+  }
+
   /// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
   @inlinable @inline(__always)
   public static func notANumberMask(_ x: Lanes) -> SIMD8<UInt32> {

@@ -103,10 +103,11 @@ extension Float: TensorFloatingPoint {
     let lanes = Positions(0, 1, 2, 3, 4, 5, 6, 7)
     var best0 = VectorMath.load(base), best1 = VectorMath.load(base + 8)
     var at0 = lanes, at1 = lanes &+ 8
-    // Keeps `x` and its positions in the lanes where it is strictly larger than `best` (the
-    // sign of `best - x`; for finite values exactly those lanes).
+    // Keeps `x` and its positions in the lanes where it is strictly larger than `best`: for
+    // finite values, those where `best - x` is negative and `best != x` (`-0 - +0` is `-0`, and
+    // an equal later value must not take the place of the first).
     @inline(__always) func update(_ best: inout VectorMath.Lanes, _ at: inout Positions, _ x: VectorMath.Lanes, from i: Int) {
-      let larger = VectorMath.signMask(best - x)
+      let larger = VectorMath.signMask(best - x) & ~VectorMath.equalMask(best, x)
       best = VectorMath.select(x, where: larger, otherwise: best)
       at = (Positions(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes) & larger | at & ~larger
     }

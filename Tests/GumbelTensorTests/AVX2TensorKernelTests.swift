@@ -118,4 +118,37 @@ struct AVX2TensorKernelTests {
     infinite[33] = .infinity
     #expect(infinite.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: 40) } == nil)
   }
+
+  /// Rows whose largest values are zeros of both signs, the largest or least finite floats,
+  /// infinities or NaN, at random positions: in a finite row both searches give the first
+  /// position of the largest value, as a plain loop finds it (`-0` and `+0` are equal: a later
+  /// `+0` must not win over an earlier `-0`); `nil` only for a row with an infinite or NaN
+  /// element; and the dispatched search, which falls back to a scalar loop after `nil`, gives
+  /// the Swift kernel's answer.
+  @Test func indexOfMaximumHandlesEdgeValues() {
+    var rng = SplitMix64(seed: 25)
+    let edges: [Float] = [0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity, .nan]
+    var failures: [String] = []
+    for trial in 0..<3000 {
+      let k = Int.random(in: 16...100, using: &rng)
+      let fill: Float = trial % 2 == 0 ? -1 : -.greatestFiniteMagnitude
+      var row = [Float](repeating: fill, count: k)
+      for _ in 0..<Int.random(in: 1...4, using: &rng) {
+        row[Int.random(in: 0..<k, using: &rng)] = edges[Int.random(in: 0..<(trial % 3 == 0 ? 4 : edges.count), using: &rng)]
+      }
+      let avx2 = row.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: k) }
+      let swift = row.withUnsafeBufferPointer { Float.indexOfMaximumInSwift($0) }
+      let dispatched = row.withUnsafeBufferPointer { Float.indexOfMaximum($0) }
+      let allFinite = row.allSatisfy(\.isFinite)
+      if allFinite {
+        let largest = row.max()!
+        let first = row.firstIndex(where: { $0 == largest })
+        if avx2 != first || swift != first { failures.append("\(row): \(String(describing: avx2)), \(swift)") }
+      } else if let avx2, avx2 != swift {
+        failures.append("\(row): \(avx2) against \(swift)")
+      }
+      if dispatched != swift { failures.append("\(row): dispatched \(dispatched) against \(swift)") }
+    }
+    #expect(failures.isEmpty, "\(failures.prefix(3))")
+  }
 }

@@ -15,7 +15,12 @@ extern "C" {
 
 /// 1 if the processor and the operating system support AVX2 and the environment variable
 /// GUMBEL_DISABLE_AVX2 is unset or empty; 0 otherwise (always 0 off x86-64).
-int gumbel_avx2_is_enabled(void);
+// 1 if the AVX2 kernels may run: the processor and the operating system support AVX2 and the
+// environment variable GUMBEL_DISABLE_AVX2 is unset or empty; else 0. Set once by a constructor,
+// before main; read with gumbel_avx2_is_enabled (an inline function: no call, no lazy
+// initialisation on the hot path).
+extern int gumbel_avx2_enabled_flag;
+static inline int gumbel_avx2_is_enabled(void) { return gumbel_avx2_enabled_flag; }
 
 /// For each j in [start, end): hashes with Threefry-2x32 (key0, key1) the counter
 /// (j + first0, j + first1) if first_counts_up, else (first0, j + first1), modulo 2^32, and
