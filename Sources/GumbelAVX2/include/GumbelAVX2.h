@@ -6,19 +6,18 @@
 // Kernels compiled for AVX2 and chosen at run time, for the default (SSE2) build of x86-64:
 // Swift code is compiled for one instruction set, while these C functions carry their own
 // (`__attribute__((target("avx2")))`). Each computes exactly what the Swift kernel of the same
-// name computes, lane by lane with the same operations in the same order, so results do not
-// depend on which one runs.
+// name computes, lane by lane with the same operations in the same order (the argmax search
+// ends differently when every lane is finite, with the same answer), so results do not depend
+// on which one runs.
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /// 1 if the processor and the operating system support AVX2 and the environment variable
-/// GUMBEL_DISABLE_AVX2 is unset or empty; 0 otherwise (always 0 off x86-64).
-// 1 if the AVX2 kernels may run: the processor and the operating system support AVX2 and the
-// environment variable GUMBEL_DISABLE_AVX2 is unset or empty; else 0. Set once by a constructor,
-// before main; read with gumbel_avx2_is_enabled (an inline function: no call, no lazy
-// initialisation on the hot path).
+/// GUMBEL_DISABLE_AVX2 is unset or empty; 0 otherwise (always 0 off x86-64). Set once, by a
+/// constructor that runs before main; read it with gumbel_avx2_is_enabled (inline: one load on
+/// the hot path, no call and no lazy initialisation).
 extern int gumbel_avx2_enabled_flag;
 static inline int gumbel_avx2_is_enabled(void) { return gumbel_avx2_enabled_flag; }
 
