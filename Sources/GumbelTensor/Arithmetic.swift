@@ -17,7 +17,9 @@ extension Tensor {
 
   /// Whether this is a rank-0 tensor holding 0.
   @inlinable
-  var isScalarZero: Bool { shape.isEmpty && scalars.count == 1 && scalars[0] == 0 }
+  var isScalarZero: Bool {
+    @inline(__always) get { shape.isEmpty && scalarCount == 1 && scalars[0] == 0 }
+  }
 
   @inlinable
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {

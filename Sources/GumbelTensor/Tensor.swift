@@ -19,10 +19,10 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// The elements, row-major (the last dimension varies fastest).
   @inlinable
   public var scalars: [Scalar] {
-    _read {
+    @inline(__always) get {
       switch storage {
-      case .elements(let scalars): yield scalars
-      case .patterned(let patterned): yield patterned.scalars
+      case .elements(let scalars): scalars
+      case .patterned(let patterned): patterned.scalars
       }
     }
   }
@@ -102,7 +102,12 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// A tensor of the given shape with every element equal to `value`.
   @inlinable
   public init(repeating value: Scalar, shape: [Int]) {
-    self.init(shape: shape, deferring: .uniform(value))
+    let count = shape.reduce(1, *)
+    if count < Self.patternMinimum {
+      self.init(shape: shape, scalars: [Scalar](repeating: value, count: count))
+    } else {
+      self.init(shape: shape, deferring: .uniform(value))
+    }
   }
 
   /// The number of dimensions.
