@@ -256,19 +256,23 @@ typedef long long i64x4 __attribute__((vector_size(32)));
 static inline int all_zero(u32x8 x) { return __builtin_ia32_ptestz256((i64x4)x, (i64x4)x); }
 static inline u32x8 select_u32(u32x8 chosen, u32x8 mask, u32x8 otherwise) { return (chosen & mask) | (otherwise & ~mask); }
 
+// The larger of a and b, lane by lane, as `VectorMath.maximum` chooses it (b where a - b is
+// negative).
+static inline f32x8 larger_of(f32x8 a, f32x8 b) { return select_where(b, sign_mask(a - b), a); }
+static inline u32x8 smaller_of(u32x8 a, u32x8 b) { return select_u32(a, (u32x8)(a < b), b); }
+
 // The largest of eight finite lanes, in every lane: the halves, their halves, then the pair.
 static inline f32x8 lane_maximum(f32x8 x) {
-  x = select_where(__builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3), sign_mask(x - __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3)), x);
-  x = select_where(__builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5), sign_mask(x - __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5)), x);
-  return select_where(__builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6), sign_mask(x - __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6)), x);
+  x = larger_of(x, __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3));
+  x = larger_of(x, __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5));
+  return larger_of(x, __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6));
 }
 
 // The least of eight lanes.
 static inline int64_t lane_minimum(u32x8 x) {
-  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3)), __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3));
-  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5)), __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5));
-  x = select_u32(x, (u32x8)(x < __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6)), __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6));
-  return x[0];
+  x = smaller_of(x, __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3));
+  x = smaller_of(x, __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5));
+  return smaller_of(x, __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6))[0];
 }
 
 static inline void update_maximum(f32x8 *best, u32x8 *at, f32x8 x, int64_t i) {
@@ -291,7 +295,7 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
   }
   if (i < n) update_maximum(&best1, &at1, load_partial(x + i, n - i, -__builtin_inff()), i);
   // `VectorMath.maximum(best0, best1)`, then the lanes one by one as `Swift.max` takes them.
-  const f32x8 both = select_where(best1, sign_mask(best0 - best1), best0);
+  const f32x8 both = larger_of(best0, best1);
   const u32x8 non_finite = zero_bits_mask(((u32x8)both & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
   if (all_zero(non_finite)) {
     // Every lane finite (the usual case): the largest value does not depend on the order in
@@ -301,7 +305,7 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
     const u32x8 none = splat_u32(UINT32_MAX);
     const u32x8 first0 = select_u32(at0, (u32x8)(best0 == m), none);
     const u32x8 first1 = select_u32(at1, (u32x8)(best1 == m), none);
-    return lane_minimum(select_u32(first0, (u32x8)(first0 < first1), first1));
+    return lane_minimum(smaller_of(first0, first1));
   }
   float m = both[0];
   for (int lane = 1; lane < 8; lane++) m = both[lane] >= m ? both[lane] : m;

@@ -44,11 +44,13 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   ///   `pattern` (checked in debug builds).
   @inlinable
   package init(shape: [Int], scalars: [Scalar], pattern: ElementPattern<Scalar>) {
-    self.init(shape: shape, scalars: scalars)
-    assert(pattern.describes(scalars, columns: columnCount), "the elements do not follow \(pattern)")
-    if scalars.count >= Self.patternMinimum {
-      self = Tensor(shape: shape, storage: .patterned(PatternedElements(pattern: pattern, elements: scalars)))
-    }
+    precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count,
+                 "\(scalars.count) scalars do not fill shape \(shape)")
+    assert(pattern.describes(scalars, columns: shape.last ?? 1), "the elements do not follow \(pattern)")
+    let keepsPattern = scalars.count >= Self.patternMinimum
+    self.init(
+      shape: shape,
+      storage: keepsPattern ? .patterned(PatternedElements(pattern: pattern, elements: scalars)) : .elements(scalars))
   }
 
   /// A tensor of the given shape whose elements are `pattern`'s (`.uniform` or `.oneHot`, with
