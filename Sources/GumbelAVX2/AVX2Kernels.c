@@ -252,6 +252,11 @@ static inline float lane_sum(f32x8 x) {
 // All ones in the lanes of `bits` (each below 2^31) that are 0 (`VectorMath.zeroBitsMask`).
 static inline u32x8 zero_bits_mask(u32x8 bits) { return (u32x8)((i32x8)(bits - splat_u32(1)) >> 31); }
 
+// All ones in the lanes that hold an infinity or NaN (`VectorMath.nonFiniteMask`).
+static inline u32x8 non_finite_mask(f32x8 x) {
+  return zero_bits_mask(((u32x8)x & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
+}
+
 typedef long long i64x4 __attribute__((vector_size(32)));
 static inline int all_zero(u32x8 x) { return __builtin_ia32_ptestz256((i64x4)x, (i64x4)x); }
 static inline u32x8 select_u32(u32x8 chosen, u32x8 mask, u32x8 otherwise) { return (chosen & mask) | (otherwise & ~mask); }
@@ -296,8 +301,7 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
   if (i < n) update_maximum(&best1, &at1, load_partial(x + i, n - i, -__builtin_inff()), i);
   // `VectorMath.maximum(best0, best1)`, then the lanes one by one as `Swift.max` takes them.
   const f32x8 both = larger_of(best0, best1);
-  const u32x8 non_finite = zero_bits_mask(((u32x8)both & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
-  if (all_zero(non_finite)) {
+  if (all_zero(non_finite_mask(both))) {
     // Every lane finite (the usual case): the largest value does not depend on the order in
     // which the lanes are taken (only the sign of a zero could, which `==` ignores), so it is
     // found by halving; then the least position among the lanes that hold it.
@@ -356,8 +360,7 @@ float gumbel_avx2_softmax_pullback_row(
     store8(dx + i, dz / tv);
     const f32x8 z = (load8(x + i) - mv) / tv;
     // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
-    const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu))
-        | zero_bits_mask(((u32x8)z & splat_u32(0x7F800000u)) ^ splat_u32(0x7F800000u));
+    const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu)) | non_finite_mask(z);
     terms += (f32x8)((u32x8)(dz * z / tv) & ~skipped);
   }
   float d_temperature = -lane_sum(terms);

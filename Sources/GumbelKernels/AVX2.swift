@@ -7,16 +7,18 @@ import GumbelAVX2
 /// the kernels that dominate sampling time: Threefry-2x32 counters, the Gumbel transform of
 /// random words, `exp` of non-positive floats, and the row steps of the softmax and its
 /// pullback (argmax, shift, sum, division). Each repeats its Swift kernel's operations
-/// lane by lane, in the same order, so results are bit for bit the same whichever runs (the
+/// lane by lane, in the same order (the argmax search ends differently when every lane is
+/// finite, with the same answer), so results are bit for bit the same whichever runs (the
 /// tests compare the two on sweeps of inputs). On processors without AVX2, off x86-64, and
-/// for inputs under ``minimumCount`` elements, the Swift kernels run. A change to the operations of one of these Swift kernels must be
-/// made in the C one too.
+/// for inputs under ``minimumCount`` elements, the Swift kernels run. A change to the
+/// operations of one of these Swift kernels must be made in the C one too.
 ///
 /// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
 /// kernels everywhere (for comparisons; the values do not change).
 public enum AVX2 {
   /// Whether the AVX2 kernels run: the processor and the operating system support AVX2, and
   /// `GUMBEL_DISABLE_AVX2` is unset or empty.
+  ///
   /// Read from a flag the C target sets before `main`, so that checking it costs one load.
   @inlinable
   public static var isEnabled: Bool { gumbel_avx2_is_enabled() != 0 }

@@ -52,7 +52,7 @@ extension Tensor {
       scalars.withUnsafeBufferPointer { x in
         indices.withUnsafeBufferPointer { indices in
           guard let out = out.baseAddress, let x = x.baseAddress, let indices = indices.baseAddress else { return }
-          Parallelism.forEachBlock(rows: count / max(1, k), elementsPerRow: k, blockRows: (1 << 15) / max(1, k)) { _, rows in
+          Parallelism.forEachBlock(rows: count / max(1, k), elementsPerRow: k, blockRows: Self.elementwiseBlockElements / max(1, k)) { _, rows in
             let start = rows.lowerBound * k
             for i in start..<(rows.upperBound * k) { (out + i).initialize(to: 0 * x[i]) }
             for r in rows {

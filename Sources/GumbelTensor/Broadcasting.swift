@@ -19,8 +19,12 @@ extension Tensor {
   @inlinable
   static var elementwiseParallelMinimum: Int { 1 << 16 }
 
+  /// The elements of each block that an element-wise operation gives one thread at a time.
+  @inlinable
+  static var elementwiseBlockElements: Int { 1 << 15 }
+
   /// `lhs op rhs` for two operands of the same shape, shared between threads in blocks of
-  /// 32,768 elements when there are at least ``elementwiseParallelMinimum``, or `nil` for
+  /// ``elementwiseBlockElements`` when there are at least ``elementwiseParallelMinimum``, or `nil` for
   /// other operands (which ``broadcasting(_:_:_:)`` handles). `loop(a, b, out, n)` computes
   /// `n` elements; each element is computed alone, so the values do not depend on the thread
   /// count. The operation is written inside `loop` by the caller: passed in as a function of two
@@ -36,7 +40,7 @@ extension Tensor {
       lhs.scalars.withUnsafeBufferPointer { a in
         rhs.scalars.withUnsafeBufferPointer { b in
           let out = out.baseAddress!, a = a.baseAddress!, b = b.baseAddress!
-          Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 15) { _, range in
+          Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: elementwiseBlockElements) { _, range in
             loop(a + range.lowerBound, b + range.lowerBound, out + range.lowerBound, range.count)
           }
         }

@@ -199,8 +199,11 @@ extension Float: TensorFloatingPoint {
   /// With ``AVX2/handles(count:)``, ``AVX2/divideBySum(_:count:)``.
   @inlinable
   public static func divideBySum(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    if AVX2.handles(count: count) { return AVX2.divideBySum(row, count: count) }
-    divideBySumInSwift(row, count: count)
+    if AVX2.handles(count: count) {
+      AVX2.divideBySum(row, count: count)
+    } else {
+      divideBySumInSwift(row, count: count)
+    }
   }
 
   /// Eight elements at a time, the last `count % 8` one by one (vectors padded element by
