@@ -29,42 +29,18 @@ extension Tensor {
 
   /// A product of operands of one shape uses their ``ElementPattern``s: a tensor of ones
   /// (`sum`'s pullback) returns the other operand, and a one-hot operand (a straight-through
-  /// sample) is not read.
+  /// sample) is not read: the product's elements are made only if read
+  /// (``ElementPattern/oneHotTimes(_:factor:)``), and its ``sum()`` reads one element per row.
   @inlinable
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     if lhs.isPatterned || rhs.isPatterned, lhs.shape == rhs.shape {
       if lhs.isKnownOnes { return rhs }
       if rhs.isKnownOnes { return lhs }
-      if let indices = lhs.knownOneHotIndices { return rhs.timesOneHot(indices) }
-      if let indices = rhs.knownOneHotIndices { return lhs.timesOneHot(indices) }
+      if let indices = lhs.knownOneHotIndices { return Tensor(shape: lhs.shape, deferring: .oneHotTimes(indices, factor: rhs.scalars)) }
+      if let indices = rhs.knownOneHotIndices { return Tensor(shape: lhs.shape, deferring: .oneHotTimes(indices, factor: lhs.scalars)) }
     }
     return sameShapeInParallel(lhs, rhs) { a, b, out, n in for i in 0..<n { (out + i).initialize(to: a[i] * b[i]) } }
       ?? broadcasting(lhs, rhs, *)
-  }
-
-  /// This tensor times the one-hot rows with 1 at `indices` (one per row), without reading
-  /// them: `0 * x` everywhere (so `-0` for a negative `x`, NaN for an infinite one, as the
-  /// product with the stored zeros gives), then `1 * x` at each row's index.
-  @inlinable
-  func timesOneHot(_ indices: [Int32]) -> Tensor {
-    let k = columnCount, count = scalarCount
-    let product = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
-      scalars.withUnsafeBufferPointer { x in
-        indices.withUnsafeBufferPointer { indices in
-          guard let out = out.baseAddress, let x = x.baseAddress, let indices = indices.baseAddress else { return }
-          Parallelism.forEachBlock(rows: count / max(1, k), elementsPerRow: k, blockRows: Self.elementwiseBlockElements / max(1, k)) { _, rows in
-            let start = rows.lowerBound * k
-            for i in start..<(rows.upperBound * k) { (out + i).initialize(to: 0 * x[i]) }
-            for r in rows {
-              let i = r * k + Int(indices[r])
-              out[i] = 1 * x[i]
-            }
-          }
-        }
-      }
-      initialized = count
-    }
-    return Tensor(shape: shape, scalars: product)
   }
 
   @inlinable

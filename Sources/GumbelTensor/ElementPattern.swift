@@ -1,4 +1,5 @@
 import Foundation
+import GumbelKernels
 
 /// What is known about a tensor's elements beyond their values: a fact that the operation
 /// making the tensor knows for free, and that lets a later operation skip a pass over memory.
@@ -6,9 +7,10 @@ import Foundation
 /// The gradient of `sum(w * hardSample)` shows why. `sum`'s pullback makes a tensor of ones
 /// (``uniform(_:)``), and the product's pullback multiplies it by `w`: with the pattern known,
 /// the product is `w` itself, without a pass. The straight-through sample is one-hot
-/// (``oneHot(_:)``), so `hardSample * w` reads `w` alone. XLA gets the same effect by fusing
-/// the operations; here each operation stays one function, and the pattern travels with the
-/// tensor.
+/// (``oneHot(_:)``), so `hardSample * w` is a product whose elements are made only if read
+/// (``oneHotTimes(_:factor:)``), and whose `sum` reads one element of `w` per row. XLA gets the
+/// same effect by fusing the operations; here each operation stays one function, and the
+/// pattern travels with the tensor.
 ///
 /// A pattern is a promise about the elements, never a different value: an operation that uses
 /// it gives the same bits as one that reads the elements (`1 * x` is `x`; the products with a
@@ -22,6 +24,10 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
   case uniform(Scalar)
   /// Each row (along the last dimension) is 0 except for a 1 at the row's index.
   case oneHot([Int32])
+  /// The product of such one-hot rows and `factor` (the elements of a tensor of the same
+  /// shape): `0 * factor` everywhere (so `-0` for a negative factor, NaN for an infinite one, as
+  /// the product with stored zeros gives), and `1 * factor` at each row's index.
+  case oneHotTimes([Int32], factor: [Scalar])
 
   /// Whether this is `.uniform(1)`.
   @inlinable
@@ -50,6 +56,83 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
         }
       }
       return out
+    case .oneHotTimes(let indices, let factor):
+      precondition(factor.count == count && (columns > 0 ? indices.count * columns == count : count == 0),
+                   "\(indices.count) one-hot rows and \(factor.count) factors do not fill \(count) elements")
+      return Self.oneHotProduct(indices, factor, columns: columns)
+    }
+  }
+
+  /// `factor` times the one-hot rows with 1 at `indices`, in rows of `columns`: `0 * x`
+  /// everywhere, then `1 * x` at each row's index, shared between threads in blocks of whole
+  /// rows (each element is computed alone, so the thread count does not matter).
+  @inlinable
+  static func oneHotProduct(_ indices: [Int32], _ factor: [Scalar], columns k: Int) -> [Scalar] {
+    let count = factor.count, rows = indices.count
+    return [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+      factor.withUnsafeBufferPointer { x in
+        indices.withUnsafeBufferPointer { indices in
+          guard let out = out.baseAddress, let x = x.baseAddress, let indices = indices.baseAddress else { return }
+          let blockRows = Tensor<Scalar>.elementwiseBlockElements / max(1, k)
+          Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { _, rows in
+            let start = rows.lowerBound * k
+            for i in start..<(rows.upperBound * k) { (out + i).initialize(to: 0 * x[i]) }
+            for r in rows {
+              let index = Int(indices[r])
+              precondition(index >= 0 && index < k, "one-hot index \(index) is outside 0..<\(k)")
+              out[r * k + index] = 1 * x[r * k + index]
+            }
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// The ``TensorFloatingPoint/sumInLaneOrder(_:)`` of the pattern's `count` elements in rows
+  /// of `columns`, if the pattern gives it without making them; `nil` if it does not.
+  ///
+  /// A one-hot product whose factors are all finite is `+0` or `-0` except at one element
+  /// per row, and adding a zero of either sign to a sum that starts at `+0` changes nothing
+  /// (see ``TensorFloatingPoint/sumInLaneOrder(selected:at:columns:)``): its sum needs one
+  /// factor per row. Blocks of rows, shared between threads, check that their factors are
+  /// finite (a product `0 * infinity` is NaN, and then the sum is made from the elements) and
+  /// pick each row's factor while the block is in cache; the picked factors are then added in
+  /// order.
+  @inlinable
+  func sumInLaneOrder(count: Int, columns k: Int) -> Scalar? {
+    guard case .oneHotTimes(let indices, let factor) = self, k > 0, factor.count == count,
+          indices.count * k == count
+    else { return nil }
+    let rows = indices.count
+    let blockRows = max(1, Tensor<Scalar>.elementwiseBlockElements / k)
+    let blocks = (rows + blockRows - 1) / blockRows
+    var finiteBlocks = [Bool](repeating: false, count: blocks)
+    let picked = [Scalar](unsafeUninitializedCapacity: rows) { picked, initialized in
+      factor.withUnsafeBufferPointer { factor in
+        indices.withUnsafeBufferPointer { indices in
+          finiteBlocks.withUnsafeMutableBufferPointer { finiteBlocks in
+            let picked = picked.baseAddress!, x = factor.baseAddress!, indices = indices.baseAddress!
+            let finiteBlocks = finiteBlocks.baseAddress!
+            Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
+              let start = block.lowerBound * k
+              finiteBlocks[b] = Scalar.allFinite(UnsafeBufferPointer(start: x + start, count: block.count * k))
+              for r in block {
+                let index = Int(indices[r])
+                precondition(index >= 0 && index < k, "one-hot index \(index) is outside 0..<\(k)")
+                (picked + r).initialize(to: x[r * k + index])
+              }
+            }
+          }
+        }
+      }
+      initialized = rows
+    }
+    guard finiteBlocks.allSatisfy({ $0 }) else { return nil }
+    return picked.withUnsafeBufferPointer { picked in
+      indices.withUnsafeBufferPointer { indices in
+        Scalar.sumInLaneOrder(selected: picked, at: indices, columns: k)
+      }
     }
   }
 
@@ -64,6 +147,14 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     case .oneHot(let indices):
       guard columns > 0, indices.count * columns == scalars.count else { return columns == 0 && scalars.isEmpty }
       return scalars.indices.allSatisfy { i in scalars[i] == (Int(indices[i / columns]) == i % columns ? 1 : 0) }
+    case .oneHotTimes(let indices, let factor):
+      guard columns > 0, indices.count * columns == scalars.count, factor.count == scalars.count else {
+        return columns == 0 && scalars.isEmpty
+      }
+      return scalars.indices.allSatisfy { i in
+        let product = (Int(indices[i / columns]) == i % columns ? 1 : 0) * factor[i]
+        return scalars[i] == product || (scalars[i].isNaN && product.isNaN)
+      }
     }
   }
 }

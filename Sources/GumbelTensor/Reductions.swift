@@ -5,9 +5,13 @@ import RealModule
 extension Tensor {
   /// The sum of all elements, added in ``TensorFloatingPoint/sumInLaneOrder(_:)``'s fixed
   /// order (for `Float`, eight running sums; more accurate than one, and not waiting on each
-  /// addition).
+  /// addition). A tensor whose ``ElementPattern`` gives its sum without reading every element
+  /// (a product with a one-hot tensor) is summed from the pattern, with the same bits.
   @inlinable
-  public func sum() -> Scalar { scalars.withUnsafeBufferPointer { Scalar.sumInLaneOrder($0) } }
+  public func sum() -> Scalar {
+    if isPatterned, let total = pattern.sumInLaneOrder(count: scalarCount, columns: columnCount) { return total }
+    return scalars.withUnsafeBufferPointer { Scalar.sumInLaneOrder($0) }
+  }
 
   /// The mean of all elements.
   @inlinable

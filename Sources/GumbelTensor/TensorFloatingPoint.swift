@@ -23,6 +23,18 @@ where TangentVector == Self {
   /// adds from first to last.
   static func sumInLaneOrder(_ buffer: UnsafeBufferPointer<Self>) -> Self
 
+  /// ``sumInLaneOrder(_:)`` of `selected.count` rows of `columns` elements that are `+0` or
+  /// `-0` except one per row, `selected[r]` at column `indices[r]`, from those alone.
+  ///
+  /// The same bits as the sum of every element: each running sum starts at `+0` and can never
+  /// become `-0` (in round-to-nearest, `x + -x` is `+0`), so adding a zero of either sign leaves
+  /// it as it is, and only the order in which the selected elements reach each running sum
+  /// matters.
+  static func sumInLaneOrder(selected: UnsafeBufferPointer<Self>, at indices: UnsafeBufferPointer<Int32>, columns: Int) -> Self
+
+  /// Whether every element of `buffer` is finite (neither infinite nor NaN).
+  static func allFinite(_ buffer: UnsafeBufferPointer<Self>) -> Bool
+
   /// One row of the softmax's pullback, shared by `Tensor.softmax`'s derivative and the fused
   /// Gumbel-softmax kernels: for `y = softmax(x / temperature)` of a row `x` of `count`
   /// elements whose largest is `maximum`, and an upstream `v`, writes
@@ -183,6 +195,55 @@ extension Float: TensorFloatingPoint {
     return total
   }
 
+  /// The selected elements in the lanes that ``sumInLaneOrder(_:)`` adds them to (lane
+  /// `i % 8` for an element `i` in the full groups of eight), then the rest one by one.
+  @inlinable
+  public static func sumInLaneOrder(
+    selected: UnsafeBufferPointer<Float>, at indices: UnsafeBufferPointer<Int32>, columns k: Int
+  ) -> Float {
+    let fullGroups = selected.count * k / 8 * 8
+    var sums = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
+    var r = 0
+    withUnsafeMutableBytes(of: &sums) { sums in
+      // The running sums as eight floats in memory: a lane chosen at run time, without a branch.
+      let sums = sums.baseAddress!.assumingMemoryBound(to: Float.self)
+      while r < selected.count {
+        let i = r * k + Int(indices[r])
+        if i >= fullGroups { break }
+        sums[i % 8] += selected[r]
+        r += 1
+      }
+    }
+    var total = VectorMath.sum(SIMD8(sums.0, sums.1, sums.2, sums.3, sums.4, sums.5, sums.6, sums.7))
+    while r < selected.count {
+      total += selected[r]
+      r += 1
+    }
+    return total
+  }
+
+  /// Eight lanes at a time, and a pass over 4,096 elements before each check.
+  @inlinable
+  public static func allFinite(_ buffer: UnsafeBufferPointer<Float>) -> Bool {
+    guard let base = buffer.baseAddress else { return true }
+    let n = buffer.count
+    var i = 0
+    while i + 8 <= n {
+      var nonFinite = SIMD8<UInt32>()
+      let end = Swift.min(n - n % 8, i + 4096)
+      while i < end {
+        nonFinite |= VectorMath.nonFiniteMask(VectorMath.load(base + i))
+        i += 8
+      }
+      if nonFinite != SIMD8() { return false }
+    }
+    while i < n {
+      if !base[i].isFinite { return false }
+      i += 1
+    }
+    return true
+  }
+
   /// With ``AVX2/handles(count:)``, ``AVX2/shiftAndScale(_:into:count:maximum:temperature:)``.
   @inlinable
   public static func temperedShift(
@@ -267,6 +328,18 @@ extension Double: TensorFloatingPoint {
     var total: Double = 0
     for x in buffer { total += x }
     return total
+  }
+
+  @inlinable
+  public static func sumInLaneOrder(
+    selected: UnsafeBufferPointer<Double>, at indices: UnsafeBufferPointer<Int32>, columns: Int
+  ) -> Double {
+    sumInLaneOrder(selected)
+  }
+
+  @inlinable
+  public static func allFinite(_ buffer: UnsafeBufferPointer<Double>) -> Bool {
+    buffer.allSatisfy(\.isFinite)
   }
 
   @inlinable

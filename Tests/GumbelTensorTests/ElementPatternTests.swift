@@ -72,6 +72,48 @@ import _GumbelTestSupport
     }
   }
 
+  /// Shapes whose one-hot products are summed from the pattern: rows of one to 67 elements, so
+  /// that selected elements fall in every lane and in the last partial group of eight.
+  static let sumShapes: [[Int]] = [[4096, 1], [1000, 7], [700, 8], [300, 67], [64, 64], [2, 3, 1111]]
+
+  /// The sum of a one-hot product is read from the factors it selects, with the bits of the sum
+  /// of the written-out product (itself checked against the plain product above), for finite
+  /// weights of mixed magnitudes (whose sum depends on the order of the additions, so a wrong
+  /// lane or a wrong order shows), zeros of both signs, and all-negative weights (every
+  /// unselected product `-0`); and weights with an infinity or NaN, whose sum is NaN.
+  @Test(arguments: sumShapes)
+  func oneHotProductsSumWithTheBitsOfTheirElements(shape: [Int]) {
+    var rng = SplitMix64(seed: 11 &+ UInt64(shape.reduce(1, *)))
+    let count = shape.reduce(1, *), k = shape.last!, rows = count / k
+    let indices = (0..<rows).map { _ in Int32.random(in: 0..<Int32(k), using: &rng) }
+    let mixed = (0..<count).map { _ in
+      Float.random(in: -1...1, using: &rng) * Float(sign: .plus, exponent: Int.random(in: -20...20, using: &rng), significand: 1)
+    }
+    let negative = (0..<count).map { _ in -Float.random(in: 0.5...2, using: &rng) }
+    var signedZeros = mixed
+    for i in stride(from: 0, to: count, by: 3) { signedZeros[i] = i % 2 == 0 ? -0.0 : 0 }
+    for (name, values) in [("mixed", mixed), ("negative", negative), ("signed zeros", signedZeros)] {
+      for scalars in [values, values.map { -$0 }] {
+        let w = Tensor<Float>(shape: shape, scalars: scalars)
+        let product = Tensor<Float>(shape: shape, deferring: .oneHot(indices)) * w
+        #expect(product.pattern.sumInLaneOrder(count: count, columns: k) != nil, "\(name)")
+        let dense = Tensor<Float>(shape: shape, scalars: product.scalars)
+        #expect(product.sum().bitPattern == dense.sum().bitPattern, "\(name)")
+        let wide = Tensor<Double>(shape: shape, scalars: scalars.map(Double.init))
+        let wideProduct = wide * Tensor<Double>(shape: shape, deferring: .oneHot(indices))
+        let wideDense = Tensor<Double>(shape: shape, scalars: wideProduct.scalars)
+        #expect(wideProduct.sum().bitPattern == wideDense.sum().bitPattern, "\(name)")
+      }
+    }
+    for bad: Float in [.infinity, -.infinity, .nan] {
+      var scalars = mixed
+      scalars[Int.random(in: 0..<count, using: &rng)] = bad
+      let product = Tensor<Float>(shape: shape, deferring: .oneHot(indices)) * Tensor(shape: shape, scalars: scalars)
+      #expect(product.pattern.sumInLaneOrder(count: count, columns: k) == nil)
+      #expect(product.sum().isNaN || (product.sum().isInfinite && !bad.isNaN))
+    }
+  }
+
   /// A ones tensor of another shape broadcasts, as any tensor would.
   @Test func uniformTensorsOfAnotherShapeBroadcast() {
     var rng = SplitMix64(seed: 3)
@@ -99,6 +141,8 @@ import _GumbelTestSupport
     #expect(!ElementPattern<Float>.oneHot([1, 0]).describes([1, 0, 1, 0], columns: 2))
     #expect(ElementPattern<Float>.uniform(3).describes([3, 3, 3], columns: 3))
     #expect(!ElementPattern<Float>.uniform(3).describes([3, 3, 2], columns: 3))
+    #expect(ElementPattern<Float>.oneHotTimes([1, 0], factor: [-2, 3, .infinity, 5]).describes([-0.0, 3, .infinity, 0], columns: 2))
+    #expect(!ElementPattern<Float>.oneHotTimes([1, 0], factor: [-2, 3, .infinity, 5]).describes([-0.0, 3, .nan, 0], columns: 2))
     #expect(ElementPattern<Float>.uniform(1).isUniformOne && !ElementPattern<Float>.uniform(2).isUniformOne)
   }
 }
