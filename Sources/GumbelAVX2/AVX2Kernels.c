@@ -166,28 +166,35 @@ static inline f32x8 uniform_above_zero(u32x8 words) {
 }
 
 // Replaces the 32 floats at p by -log of each (of its uniform float, if `words`: the floats are
-// then random words, read as their bits), as four independent chains.
-__attribute__((always_inline)) static inline void minus_log_of_32(float *p, int words) {
+// then random words, read as their bits), plus addend's floats if given, as four independent
+// chains.
+__attribute__((always_inline)) static inline void minus_log_of_32(float *p, int words, const float *addend) {
   f32x8 x[4];
   for (int v = 0; v < 4; v++) x[v] = words ? uniform_above_zero((u32x8)load8(p + 8 * v)) : load8(p + 8 * v);
-  const f32x8 y0 = minus_log(x[0]), y1 = minus_log(x[1]), y2 = minus_log(x[2]), y3 = minus_log(x[3]);
-  store8(p, y0);
-  store8(p + 8, y1);
-  store8(p + 16, y2);
-  store8(p + 24, y3);
+  f32x8 y[4] = {minus_log(x[0]), minus_log(x[1]), minus_log(x[2]), minus_log(x[3])};
+  if (addend) {
+    for (int v = 0; v < 4; v++) y[v] += load8(addend + 8 * v);
+  }
+  for (int v = 0; v < 4; v++) store8(p + 8 * v, y[v]);
 }
 
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) {
+void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend) {
   // Thirty-two at a time, and one logarithm per pass over the block (as the Swift kernel): each
   // is a chain of dependent steps, and a short loop lets the processor overlap its iterations.
   const int64_t wide_end = count / 32 * 32;
-  for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 1);
-  for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 0);
+  for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 1, NULL);
+  if (addend) {
+    for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 0, addend + i);
+  } else {
+    for (int64_t i = 0; i < wide_end; i += 32) minus_log_of_32(data + i, 0, NULL);
+  }
   for (int64_t i = wide_end; i < count; i += 8) {
     // Eight at a time; a last partial group is padded with zero bits (those of 0.0f).
     const int64_t n = count - i < 8 ? count - i : 8;
     const u32x8 w = (u32x8)load_partial(data + i, n, 0);
-    store_partial(data + i, n, minus_log(minus_log(uniform_above_zero(w))));
+    f32x8 g = minus_log(minus_log(uniform_above_zero(w)));
+    if (addend) g += load_partial(addend + i, n, 0);
+    store_partial(data + i, n, g);
   }
 }
 
@@ -227,18 +234,23 @@ static inline f32x8 exp_of_non_positive(f32x8 x) {
   return select_where(x, nan, result);
 }
 
-void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
+// exp of the count floats at from, written to to (which may be from).
+static void exp_of_non_positive_block(const float *from, float *to, int64_t count) {
   int64_t i = 0;
   for (; i + 16 <= count; i += 16) {
-    const f32x8 x0 = exp_of_non_positive(load8(data + i)), x1 = exp_of_non_positive(load8(data + i + 8));
-    store8(data + i, x0);
-    store8(data + i + 8, x1);
+    const f32x8 x0 = exp_of_non_positive(load8(from + i)), x1 = exp_of_non_positive(load8(from + i + 8));
+    store8(to + i, x0);
+    store8(to + i + 8, x1);
   }
   for (; i < count; i += 8) {
     // A last partial group is padded with -infinity.
     const int64_t n = count - i < 8 ? count - i : 8;
-    store_partial(data + i, n, exp_of_non_positive(load_partial(data + i, n, -__builtin_inff())));
+    store_partial(to + i, n, exp_of_non_positive(load_partial(from + i, n, -__builtin_inff())));
   }
+}
+
+void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
+  exp_of_non_positive_block(data, data, count);
 }
 
 // ---- Softmax rows and their pullback ----
@@ -346,8 +358,10 @@ void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
   for (; i < n; i++) row[i] /= total;
 }
 
-float gumbel_avx2_softmax_pullback_row(
-    const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) {
+// `Float.softmaxPullbackRow`, with the row's tempered shifted logits z = (x - m) / t read from
+// z if given (the same values), else computed from x.
+static inline float softmax_pullback_row(
+    const float *y, const float *x, const float *z, const float *v, int64_t k, float m, float t, float *dx) {
   const int64_t full = k - k % 8;
   f32x8 dots = splat_f32(0);
   for (int64_t i = 0; i < full; i += 8) dots += load8(v + i) * load8(y + i);
@@ -357,21 +371,48 @@ float gumbel_avx2_softmax_pullback_row(
   f32x8 terms = splat_f32(0);
   for (int64_t i = 0; i < full; i += 8) {
     const f32x8 dz = load8(y + i) * (load8(v + i) - dotv);
+    const f32x8 zi = z ? load8(z + i) : (load8(x + i) - mv) / tv;
     store8(dx + i, dz / tv);
-    const f32x8 z = (load8(x + i) - mv) / tv;
     // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
-    const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu)) | non_finite_mask(z);
-    terms += (f32x8)((u32x8)(dz * z / tv) & ~skipped);
+    const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu)) | non_finite_mask(zi);
+    terms += (f32x8)((u32x8)(dz * zi / tv) & ~skipped);
   }
   float d_temperature = -lane_sum(terms);
   for (int64_t j = full; j < k; j++) {
     const float dz = y[j] * (v[j] - dot);
     dx[j] = dz / t;
     if (dz == 0) continue;
-    const float z = (x[j] - m) / t;
-    if (__builtin_isfinite(z)) d_temperature -= dz * z / t;
+    const float zj = z ? z[j] : (x[j] - m) / t;
+    if (__builtin_isfinite(zj)) d_temperature -= dz * zj / t;
   }
   return d_temperature;
+}
+
+float gumbel_avx2_softmax_pullback_row(
+    const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) {
+  return softmax_pullback_row(y, x, NULL, v, k, m, t, dx);
+}
+
+float gumbel_avx2_softmax_pullback_rows(
+    const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
+    float *scratch, float *dx) {
+  if (y == NULL) {
+    // The soft sample, recomputed into dx as `Tensor.softmaxRows(of:into:...)` computes it,
+    // keeping z in scratch for the pullback.
+    for (int64_t r = 0; r < rows; r++) {
+      gumbel_avx2_shift_and_scale(x + r * k, scratch + r * k, k, x[r * k + argmax[r]], t);
+    }
+    exp_of_non_positive_block(scratch, dx, rows * k);
+    for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(dx + r * k, k);
+  }
+  const float *sample = y ? y : dx;
+  const float *z = y ? NULL : scratch;
+  float block_sum = 0;
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t o = r * k;
+    block_sum += softmax_pullback_row(sample + o, x + o, z ? z + o : NULL, v + o, k, x[o + argmax[r]], t, dx + o);
+  }
+  return block_sum;
 }
 
 #pragma clang attribute pop
@@ -383,7 +424,7 @@ int gumbel_avx2_enabled_flag = 0;
 void gumbel_avx2_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out) { abort(); }
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count) { abort(); }
+void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
 int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) { abort(); }
 void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) { abort(); }
@@ -391,5 +432,8 @@ float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) { abort(); }
 void gumbel_avx2_divide_by_sum(float *row, int64_t n) { abort(); }
 float gumbel_avx2_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) { abort(); }
+float gumbel_avx2_softmax_pullback_rows(
+    const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
+    float *scratch, float *dx) { abort(); }
 
 #endif

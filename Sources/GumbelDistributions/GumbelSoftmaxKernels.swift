@@ -46,7 +46,8 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
 ///
 /// The forward kernel works on one block of rows (about 2,048 elements) at a time, while the
 /// block is in cache: Gumbel noise for the block (the same bits as `key.gumbel(count:)` gives
-/// for those elements), plus the logits, then the rows' softmax
+/// for those elements), plus the logits (added as the noise is made when the block's logit
+/// rows are consecutive), then the rows' softmax
 /// (`Tensor.softmaxRowsInPlace`, the kernel of `Tensor.softmax`), or only each row's argmax
 /// when that is all the caller needs. Blocks run on up to ``Parallelism/maxThreads`` threads
 /// and do not depend on the thread count, so neither do the results.
@@ -79,14 +80,20 @@ public enum GumbelSoftmaxKernels {
             let out = out.baseAddress, l = l.baseAddress, argmax = argmax.baseAddress
             Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Parallelism.blockRows(elementsPerRow: k)) { _, block in
               let start = block.lowerBound * k
-              Scalar.standardGumbelSamples(key: key, count: total, range: start..<(block.upperBound * k), into: out! + start)
+              let range = start..<(block.upperBound * k)
               // The logits repeat every `logitRows` rows (over the leading sample dimension).
               var logitRow = block.lowerBound % logitRows
-              for r in block {
-                let row = out! + r * k, logits = l! + logitRow * k
-                for j in 0..<k { row[j] += logits[j] }
-                logitRow += 1
-                if logitRow == logitRows { logitRow = 0 }
+              if logitRow + block.count <= logitRows {
+                // The block's logits are consecutive: added as the noise is made.
+                Scalar.standardGumbelSamples(key: key, count: total, range: range, adding: l! + logitRow * k, into: out! + start)
+              } else {
+                Scalar.standardGumbelSamples(key: key, count: total, range: range, into: out! + start)
+                for r in block {
+                  let row = out! + r * k, logits = l! + logitRow * k
+                  for j in 0..<k { row[j] += logits[j] }
+                  logitRow += 1
+                  if logitRow == logitRows { logitRow = 0 }
+                }
               }
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
               switch contents {
@@ -115,11 +122,11 @@ public enum GumbelSoftmaxKernels {
 
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
   /// of `<upstream, sample>` for a draw that kept its perturbed logits (contents `.argmax` or
-  /// `.sampleAndPerturbedLogits`): the softmax's pullback row by row
-  /// (`TensorFloatingPoint.softmaxPullbackRow`), summed over the sample's leading dimensions. For an
-  /// `.argmax` draw the soft sample is first recomputed into the gradient's buffer, block by
-  /// block, from the perturbed logits and their known argmax (`Tensor.softmaxRows(of:into:...)`,
-  /// the forward kernel's softmax steps, so with the same bits).
+  /// `.sampleAndPerturbedLogits`): the softmax's pullback block by block
+  /// (`TensorFloatingPoint.softmaxPullbackRows`), summed over the sample's leading dimensions.
+  /// For an `.argmax` draw each block's soft sample is first recomputed into the gradient's
+  /// buffer from the perturbed logits and their known argmax (the forward kernel's softmax
+  /// steps, so with the same bits).
   /// Per-block partial sums are added in block order, so the result does not depend on the
   /// thread count.
   @inlinable
@@ -146,22 +153,10 @@ public enum GumbelSoftmaxKernels {
                 let partials = partials.baseAddress!, argmax = argmax.baseAddress!
                 Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
                   let start = block.lowerBound * k
-                  var y = y
-                  if recomputesSample {
-                    // The soft sample of this block, into dx: each row's pullback reads its y
-                    // before writing dx over it.
-                    Tensor<Scalar>.softmaxRows(
-                      of: p + start, into: dx + start, rows: block.count, columns: k, temperature: temperature,
-                      argmax: argmax + block.lowerBound)
-                    y = UnsafePointer(dx)
-                  }
-                  var blockSum: Scalar = 0
-                  for r in block {
-                    let o = r * k
-                    blockSum += Scalar.softmaxPullbackRow(
-                      y: y + o, x: p + o, upstream: v + o, count: k,
-                      maximum: p[o + Int(argmax[r])], temperature: temperature, into: dx + o)
-                  }
+                  let blockSum = Scalar.softmaxPullbackRows(
+                    x: p + start, sample: recomputesSample ? nil : y + start, upstream: v + start,
+                    argmax: argmax + block.lowerBound, rows: block.count, columns: k, temperature: temperature,
+                    into: dx + start)
                   (partials + b).initialize(to: blockSum)
                 }
               }

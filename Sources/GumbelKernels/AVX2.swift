@@ -50,11 +50,14 @@ public enum AVX2 {
 
   /// Replaces each of the `count` random words at `data` (read as their bits) by the standard
   /// Gumbel sample `-log(-log(u))`, with `u` the word's uniform float raised to the least
-  /// normal float where it is 0.
+  /// normal float where it is 0, plus `addend[i]` if `addend` is given (in the pass that
+  /// computes the sample, the same bits as an addition after it).
   ///
   /// - Precondition: ``isEnabled``.
-  public static func standardGumbelInPlace(_ data: UnsafeMutablePointer<Float>, count: Int) {
-    gumbel_avx2_standard_gumbel_in_place(data, Int64(count))
+  public static func standardGumbelInPlace(
+    _ data: UnsafeMutablePointer<Float>, count: Int, adding addend: UnsafePointer<Float>? = nil
+  ) {
+    gumbel_avx2_standard_gumbel_in_place(data, Int64(count), addend)
   }
 
   /// Replaces each of the `count` floats at `data`, each at most 0 or NaN, by its exponential
@@ -107,5 +110,19 @@ public enum AVX2 {
     maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
   ) -> Float {
     gumbel_avx2_softmax_pullback_row(y, x, v, Int64(k), m, temperature, dx)
+  }
+
+  /// `Float.softmaxPullbackRows`: writes `dx` and returns the rows' temperature gradients
+  /// added in row order. With `sample` `nil`, the softmax of the rows is first recomputed into
+  /// `dx`, and their tempered shifted logits kept in `scratch` (`rows * columns` floats).
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func softmaxPullbackRows(
+    x: UnsafePointer<Float>, sample: UnsafePointer<Float>?, upstream v: UnsafePointer<Float>,
+    argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Float,
+    scratch: UnsafeMutablePointer<Float>?, into dx: UnsafeMutablePointer<Float>
+  ) -> Float {
+    precondition(sample != nil || scratch != nil, "a recomputed softmax needs scratch space")
+    return gumbel_avx2_softmax_pullback_rows(x, sample, v, argmax, Int64(rows), Int64(k), temperature, scratch, dx)
   }
 }

@@ -55,6 +55,15 @@ extension RandomFloatingPoint {
     return -log(-log(u))
   }
 
+  /// The samples, then the additions.
+  @inlinable
+  public static func standardGumbelSamples(
+    key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>
+  ) {
+    standardGumbelSamples(key: key, count: count, range: range, into: out)
+    for i in 0..<range.count { out[i] += addend[i] }
+  }
+
   /// One sample per word, through ``standardGumbel(fromRandomWord:)``.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Self>) {
@@ -97,7 +106,7 @@ extension Float {
 
   /// The vectorised form of the generic sampler, with the same values: the words of `range`,
   /// then ``standardGumbelInPlace(_:count:)`` or, with ``AVX2/handles(count:)``, its AVX2 form
-  /// ``AVX2/standardGumbelInPlace(_:count:)``.
+  /// ``AVX2/standardGumbelInPlace(_:count:adding:)``.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
     let n = range.count
@@ -109,6 +118,23 @@ extension Float {
     } else {
       standardGumbelInPlace(out, count: n)
     }
+  }
+
+  /// With ``AVX2/handles(count:)``, the additions in the AVX2 kernel's last pass.
+  @inlinable
+  public static func standardGumbelSamples(
+    key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
+  ) {
+    let n = range.count
+    guard AVX2.handles(count: n) else {
+      standardGumbelSamples(key: key, count: count, range: range, into: out)
+      for i in 0..<n { out[i] += addend[i] }
+      return
+    }
+    out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
+      RandomBits.words32(key: key, count: count, range: range, into: words)
+    }
+    AVX2.standardGumbelInPlace(out, count: n, adding: addend)
   }
 
   /// Replaces each of the `count` random words at `out` (read as their bits) by its standard

@@ -18,6 +18,12 @@ public protocol RandomFloatingPoint: BinaryFloatingPoint, Real, Sendable {
   /// `key.gumbel(count: count)`.
   static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Self>)
 
+  /// ``standardGumbelSamples(key:count:range:into:)`` plus `addend[i]` for each sample
+  /// `out[i]`: the perturbed logits `logits + g` of a Gumbel-max draw, with the bits of the
+  /// samples followed by the additions (`Float` adds them in the pass that makes the samples).
+  static func standardGumbelSamples(
+    key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>)
+
   /// A float in [0, 1) from a random word, as JAX's `_uniform` does: the top `significandBitCount`
   /// bits become the significand of a float in [1, 2), from which 1 is subtracted.
   static func unitInterval(fromRandomWord word: RandomWord) -> Self

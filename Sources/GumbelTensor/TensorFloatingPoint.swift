@@ -47,6 +47,17 @@ where TangentVector == Self {
     maximum m: Self, temperature: Self, into dx: UnsafeMutablePointer<Self>
   ) -> Self
 
+  /// ``softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)`` for each of `rows`
+  /// consecutive rows of `columns` logits `x`, whose largest elements are at `argmax` (the
+  /// first on ties), and the upstream `v`: the kernel of the fused Gumbel-softmax pullback.
+  /// The softmax `y` of each row is read from `sample`, or, if `sample` is `nil`, first
+  /// recomputed into `dx` as ``Tensor/softmaxRows(of:into:rows:columns:temperature:argmax:)``
+  /// computes it (the same bits). Returns the rows' temperature gradients added in row order.
+  static func softmaxPullbackRows(
+    x: UnsafePointer<Self>, sample: UnsafePointer<Self>?, upstream v: UnsafePointer<Self>,
+    argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Self, into dx: UnsafeMutablePointer<Self>
+  ) -> Self
+
   /// Writes `(source[i] - maximum) / temperature` to `destination[i]` for `i < count`: a
   /// softmax row's tempered, max-shifted logits. `destination` may be `source`.
   static func temperedShift(
@@ -59,6 +70,39 @@ where TangentVector == Self {
 }
 
 extension TensorFloatingPoint {
+  /// Row by row, with the row kernels.
+  @inlinable @inline(__always)
+  public static func softmaxPullbackRows(
+    x: UnsafePointer<Self>, sample: UnsafePointer<Self>?, upstream v: UnsafePointer<Self>,
+    argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Self, into dx: UnsafeMutablePointer<Self>
+  ) -> Self {
+    softmaxPullbackRowsInSwift(
+      x: x, sample: sample, upstream: v, argmax: argmax, rows: rows, columns: k, temperature: temperature, into: dx)
+  }
+
+  /// ``softmaxPullbackRows(x:sample:upstream:argmax:rows:columns:temperature:into:)`` row by
+  /// row, with the row kernels (which `Float` runs in C for long rows).
+  @inlinable @inline(__always)
+  public static func softmaxPullbackRowsInSwift(
+    x: UnsafePointer<Self>, sample: UnsafePointer<Self>?, upstream v: UnsafePointer<Self>,
+    argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Self, into dx: UnsafeMutablePointer<Self>
+  ) -> Self {
+    var y = sample ?? UnsafePointer(dx)
+    if sample == nil {
+      // Each row's pullback reads its y before writing dx over it.
+      Tensor<Self>.softmaxRows(of: x, into: dx, rows: rows, columns: k, temperature: temperature, argmax: argmax)
+      y = UnsafePointer(dx)
+    }
+    var total: Self = 0
+    for r in 0..<rows {
+      let o = r * k
+      total += softmaxPullbackRow(
+        y: y + o, x: x + o, upstream: v + o, count: k, maximum: x[o + Int(argmax[r])], temperature: temperature,
+        into: dx + o)
+    }
+    return total
+  }
+
   /// One element at a time.
   @inlinable @inline(__always)
   public static func temperedShift(
@@ -242,6 +286,26 @@ extension Float: TensorFloatingPoint {
       i += 1
     }
     return true
+  }
+
+  /// With ``AVX2/handles(count:)`` for the whole block, in one call of
+  /// ``AVX2/softmaxPullbackRows(x:sample:upstream:argmax:rows:columns:temperature:scratch:into:)``,
+  /// which keeps the recomputed rows' tempered shifted logits for the temperature gradient
+  /// instead of computing them again.
+  @inlinable
+  public static func softmaxPullbackRows(
+    x: UnsafePointer<Float>, sample: UnsafePointer<Float>?, upstream v: UnsafePointer<Float>,
+    argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Float, into dx: UnsafeMutablePointer<Float>
+  ) -> Float {
+    guard AVX2.handles(count: rows * k) else {
+      return softmaxPullbackRowsInSwift(
+        x: x, sample: sample, upstream: v, argmax: argmax, rows: rows, columns: k, temperature: temperature, into: dx)
+    }
+    return withUnsafeTemporaryAllocation(of: Float.self, capacity: sample == nil ? rows * k : 0) { scratch in
+      AVX2.softmaxPullbackRows(
+        x: x, sample: sample, upstream: v, argmax: argmax, rows: rows, columns: k, temperature: temperature,
+        scratch: scratch.baseAddress, into: dx)
+    }
   }
 
   /// With ``AVX2/handles(count:)``, ``AVX2/shiftAndScale(_:into:count:maximum:temperature:)``.

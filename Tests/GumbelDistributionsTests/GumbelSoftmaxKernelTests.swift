@@ -39,6 +39,22 @@ import Testing
     Self.checkFusedEqualsComposition(Double.self)
   }
 
+  /// Batches whose blocks run the AVX2 kernels (which add the logits as they make the noise
+  /// when a block's logit rows are consecutive, and after it when the block wraps around to
+  /// the first logit row), for one sample per row of logits and for several.
+  @Test(arguments: [nil, 2, 3] as [Int?])
+  func fusedSamplesOfLargeBatchesEqualTheComposition(count: Int?) {
+    let logits = Self.logits(rows: 300, columns: 70, as: Float.self)
+    let distribution = GumbelSoftmax(trustedLogits: logits, temperature: 0.6)
+    let key = PRNGKey(seed: 12)
+    let shape = count.map { [$0, 300, 70] } ?? [300, 70]
+    let noise = Tensor<Float>(shape: shape, scalars: key.gumbel(count: shape.reduce(1, *)))
+    let perturbed = logits + noise
+    let sample = distribution.sample(using: key, count: count)
+    #expect(sample.scalars.map(\.bitPattern) == perturbed.softmax(temperature: 0.6).scalars.map(\.bitPattern))
+    #expect(distribution.indexSample(using: key, count: count).scalars == perturbed.argmax().map { Float($0) })
+  }
+
   /// A batch large enough to be split over threads (more than
   /// `Parallelism.minimumParallelElements` elements) gives the same bits on 1, 2 and 3 threads.
   @Test func resultsDoNotDependOnTheThreadCount() {

@@ -1,6 +1,7 @@
 import GumbelKernels
 import GumbelRandom
 import Testing
+import _GumbelTestSupport
 
 /// The AVX2 Threefry counters and Gumbel transform against the Swift ones: every word and
 /// every sample must have the same bits, whichever kernel a processor runs.
@@ -79,6 +80,32 @@ struct AVX2RandomTests {
         mismatches += 1
       }
       #expect(mismatches == 0, "count \(count)")
+    }
+  }
+
+  /// The transform with an addend (a draw's logits) gives the Swift kernel's sample plus the
+  /// addend, bit for bit, for addends of every sign and size, zeros of both signs (a sample plus
+  /// `-0` keeps its sign of zero, never a `+0` from adding `+0`) and `-infinity`.
+  @Test func gumbelTransformWithAnAddendHasTheSwiftKernelsBits() {
+    var rng = SplitMix64(seed: 31)
+    for count in [1, 7, 8, 31, 32, 33, 64, 100, 2048] {
+      let words = (0..<count).map { _ in UInt32.random(in: 0...UInt32.max, using: &rng) }
+      let addend = (0..<count).map { i -> Float in
+        switch i % 5 {
+        case 0: -0.0
+        case 1: -.infinity
+        case 2: Float.random(in: -1e6...1e6, using: &rng)
+        default: Float.random(in: -3...3, using: &rng)
+        }
+      }
+      var buffer = words.map { Float(bitPattern: $0) }
+      addend.withUnsafeBufferPointer { addend in
+        buffer.withUnsafeMutableBufferPointer {
+          AVX2.standardGumbelInPlace($0.baseAddress!, count: count, adding: addend.baseAddress!)
+        }
+      }
+      let expected = (0..<count).map { Float.standardGumbel(fromRandomWord: words[$0]) + addend[$0] }
+      #expect(buffer.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
     }
   }
 }

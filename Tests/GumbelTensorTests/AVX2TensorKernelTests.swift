@@ -102,6 +102,65 @@ struct AVX2TensorKernelTests {
     #expect(mismatches.isEmpty, "rows of lengths \(mismatches) differ")
   }
 
+  /// The fused pullback of a block of rows, with the softmax recomputed (its tempered shifted
+  /// logits kept for the temperature gradient) or given, against the row kernels one by one.
+  @Test func softmaxPullbackRowsHaveTheRowKernelsBits() {
+    var rng = SplitMix64(seed: 24)
+    var mismatches: [String] = []
+    for k in [1, 2, 7, 8, 9, 10, 16, 31, 64, 65, 70, 130] {
+      for rows in [1, 3, 40] {
+        let t = Self.temperature(k + rows, using: &rng)
+        var x: [Float] = [], argmax: [Int32] = []
+        for _ in 0..<rows {
+          var row = Self.logits(k, using: &rng)
+          row[Int.random(in: 0..<k, using: &rng)] = 31  // an unmasked largest element
+          x += row
+          argmax.append(Int32(row.firstIndex(of: 31)!))
+        }
+        let v = (0..<(rows * k)).map { _ in Bool.random(using: &rng) ? 0 : Float.random(in: -2...2, using: &rng) }
+        // The softmax of the rows, for the pullback that is given it.
+        var y = [Float](repeating: 0, count: rows * k)
+        x.withUnsafeBufferPointer { x in
+          argmax.withUnsafeBufferPointer { argmax in
+            y.withUnsafeMutableBufferPointer {
+              Tensor<Float>.softmaxRows(
+                of: x.baseAddress!, into: $0.baseAddress!, rows: rows, columns: k, temperature: t, argmax: argmax.baseAddress!)
+            }
+          }
+        }
+        for given in [false, true] {
+          var fused = [Float](repeating: .nan, count: rows * k), byRow = fused
+          let (tFused, tByRow) = x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+              v.withUnsafeBufferPointer { v in
+                argmax.withUnsafeBufferPointer { argmax in
+                  let sample = given ? y.baseAddress! : nil
+                  return (
+                    fused.withUnsafeMutableBufferPointer { dx in
+                      withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * k) { scratch in
+                        AVX2.softmaxPullbackRows(
+                          x: x.baseAddress!, sample: sample, upstream: v.baseAddress!, argmax: argmax.baseAddress!,
+                          rows: rows, columns: k, temperature: t, scratch: scratch.baseAddress!, into: dx.baseAddress!)
+                      }
+                    },
+                    byRow.withUnsafeMutableBufferPointer { dx in
+                      Float.softmaxPullbackRowsInSwift(
+                        x: x.baseAddress!, sample: sample, upstream: v.baseAddress!, argmax: argmax.baseAddress!,
+                        rows: rows, columns: k, temperature: t, into: dx.baseAddress!)
+                    })
+                }
+              }
+            }
+          }
+          if tFused.bitPattern != tByRow.bitPattern || fused.map(\.bitPattern) != byRow.map(\.bitPattern) {
+            mismatches.append("\(rows)x\(k)\(given ? " given" : "")")
+          }
+        }
+      }
+    }
+    #expect(mismatches.isEmpty, "blocks \(mismatches) differ")
+  }
+
   /// Rows of 16 to 300 elements (the AVX2 search's range), with ties and masked elements; a
   /// row whose largest element is infinite gives `nil`.
   @Test func indexOfMaximumHasTheSwiftKernelsAnswer() {

@@ -31,8 +31,8 @@ void gumbel_avx2_threefry_words(
 
 /// Replaces each of the count random words at data, read as bits, by the standard Gumbel
 /// sample -log(-log(u)) with u = unitInterval(word), raised to the least normal float where
-/// it is 0.
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count);
+/// it is 0, plus addend[i] if addend is not NULL.
+void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend);
 
 /// Replaces each of the count floats at data, each at most 0 or NaN, by exp of it.
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
@@ -53,6 +53,15 @@ void gumbel_avx2_divide_by_sum(float *row, int64_t n);
 /// `Float.softmaxPullbackRow`: writes dx and returns the row's temperature gradient.
 float gumbel_avx2_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx);
+
+/// The softmax's pullback for rows (rows of k) of logits x whose largest elements are at
+/// argmax, for the upstream v: `Float.softmaxPullbackRows`. With y NULL, the softmax of each
+/// row, softmax((x - max) / t), is first recomputed into dx (the tempered shifted logits kept
+/// in scratch, rows * k floats); else y holds it. Writes dx and returns the sum, in row order,
+/// of the rows' temperature gradients.
+float gumbel_avx2_softmax_pullback_rows(
+    const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
+    float *scratch, float *dx);
 
 #ifdef __cplusplus
 }
