@@ -334,6 +334,29 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
   return first;
 }
 
+// The index of the first largest of the n floats at x (`Float.indexOfMaximum`): the vector
+// search, or one by one (as `scalarIndexOfMaximum`, for rows under 16 and rows whose largest
+// element is infinite or NaN; NaN is never larger).
+static int64_t index_of_maximum_of_row(const float *x, int64_t n) {
+  if (n >= 16) {
+    const int64_t index = gumbel_avx2_index_of_maximum(x, n);
+    if (index >= 0) return index;
+  }
+  float m = x[0];
+  int64_t best = 0;
+  for (int64_t j = 1; j < n; j++) {
+    if (x[j] > m) {
+      m = x[j];
+      best = j;
+    }
+  }
+  return best;
+}
+
+void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) {
+  for (int64_t r = 0; r < rows; r++) argmax[r] = (int32_t)index_of_maximum_of_row(x + r * k, k);
+}
+
 void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) {
   const f32x8 mv = splat_f32(m), tv = splat_f32(t);
   int64_t i = 0;
@@ -356,6 +379,17 @@ void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) store8(row + i, load8(row + i) / tv);
   for (; i < n; i++) row[i] /= total;
+}
+
+void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = x + r * k;
+    const int64_t best = index_of_maximum_of_row(row, k);
+    gumbel_avx2_shift_and_scale(row, row, k, row[best], t);
+    if (argmax) argmax[r] = (int32_t)best;
+  }
+  exp_of_non_positive_block(x, x, rows * k);
+  for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(x + r * k, k);
 }
 
 // `Float.softmaxPullbackRow`, with the row's tempered shifted logits z = (x - m) / t read from
@@ -427,6 +461,8 @@ void gumbel_avx2_threefry_words(
 void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
 int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) { abort(); }
+void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) { abort(); }
+void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) { abort(); }
 void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) { abort(); }
 float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) { abort(); }
 void gumbel_avx2_divide_by_sum(float *row, int64_t n) { abort(); }

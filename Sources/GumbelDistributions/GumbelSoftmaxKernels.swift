@@ -98,13 +98,12 @@ public enum GumbelSoftmaxKernels {
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
               switch contents {
               case .argmax, .oneHot:
-                for r in block {
-                  let row = out! + r * k
-                  let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
-                  argmax![r] = Int32(truncatingIfNeeded: best)
-                  if contents == .oneHot {
+                Scalar.indexOfMaximumRows(out! + start, rows: block.count, columns: k, into: argmax! + block.lowerBound)
+                if contents == .oneHot {
+                  for r in block {
+                    let row = out! + r * k
                     row.update(repeating: 0, count: k)
-                    row[best] = 1
+                    row[Int(argmax![r])] = 1
                   }
                 }
               case .sample, .sampleAndPerturbedLogits:

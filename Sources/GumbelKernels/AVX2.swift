@@ -77,6 +77,29 @@ public enum AVX2 {
     return index < 0 ? nil : Int(index)
   }
 
+  /// The index of the first largest element of each of `rows` rows of `columns` (at least 1)
+  /// floats at `x`, as `Float.indexOfMaximum` finds it, written to `argmax`.
+  ///
+  /// - Precondition: ``isEnabled``, `columns >= 1`.
+  public static func indexOfMaximumRows(
+    _ x: UnsafePointer<Float>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
+  ) {
+    precondition(k >= 1, "rows need at least one element")
+    gumbel_avx2_index_of_maximum_rows(x, Int64(rows), Int64(k), argmax)
+  }
+
+  /// `Tensor.softmaxRowsInPlace` in one call: each of `rows` rows of `columns` (at least 1)
+  /// floats at `x` replaced by its softmax at `temperature`, and each row's argmax written to
+  /// `argmax` if given.
+  ///
+  /// - Precondition: ``isEnabled``, `columns >= 1`.
+  public static func softmaxRowsInPlace(
+    _ x: UnsafeMutablePointer<Float>, rows: Int, columns k: Int, temperature: Float, argmax: UnsafeMutablePointer<Int32>?
+  ) {
+    precondition(k >= 1, "rows need at least one element")
+    gumbel_avx2_softmax_rows_in_place(x, Int64(rows), Int64(k), temperature, argmax)
+  }
+
   /// `destination[i] = (source[i] - maximum) / temperature` for `i < count`; `destination`
   /// may be `source`.
   ///

@@ -38,20 +38,16 @@ extension Tensor {
   ///
   /// Three passes over the rows, meant for a block that fits in cache: the maximum of each row
   /// and `z = (x - max) / temperature`; `exp` over the whole block at once (so short rows
-  /// still fill the vector lanes); each row's sum and the division.
+  /// still fill the vector lanes); each row's sum and the division
+  /// (``TensorFloatingPoint/softmaxRowsInPlace(_:rows:columns:temperature:argmax:)``, which
+  /// `Float` runs in one call to C for a block of 64 elements or more).
   @inlinable @inline(__always)
   public static func softmaxRowsInPlace(
     _ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int, temperature: Scalar,
     argmax: UnsafeMutablePointer<Int32>?
   ) {
     guard rows > 0, k > 0 else { return }
-    for r in 0..<rows {
-      let row = base + r * k
-      let best = Scalar.indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
-      Scalar.temperedShift(row, into: row, count: k, maximum: row[best], temperature: temperature)
-      argmax?[r] = Int32(truncatingIfNeeded: best)
-    }
-    normalizedExponentialsInPlace(base, rows: rows, columns: k)
+    Scalar.softmaxRowsInPlace(base, rows: rows, columns: k, temperature: temperature, argmax: argmax)
   }
 
   /// ``softmaxRowsInPlace(_:rows:columns:temperature:argmax:)`` of rows whose largest elements

@@ -47,6 +47,17 @@ where TangentVector == Self {
     maximum m: Self, temperature: Self, into dx: UnsafeMutablePointer<Self>
   ) -> Self
 
+  /// ``indexOfMaximum(_:)`` of each of `rows` consecutive rows of `columns` (at least 1)
+  /// elements, written to `argmax`.
+  static func indexOfMaximumRows(
+    _ base: UnsafePointer<Self>, rows: Int, columns: Int, into argmax: UnsafeMutablePointer<Int32>)
+
+  /// The kernel of ``Tensor/softmaxRowsInPlace(_:rows:columns:temperature:argmax:)``: each of
+  /// `rows` consecutive rows of `columns` (at least 1) elements replaced by its softmax at
+  /// `temperature`, and its argmax written to `argmax` if given.
+  static func softmaxRowsInPlace(
+    _ base: UnsafeMutablePointer<Self>, rows: Int, columns: Int, temperature: Self, argmax: UnsafeMutablePointer<Int32>?)
+
   /// ``softmaxPullbackRow(y:x:upstream:count:maximum:temperature:into:)`` for each of `rows`
   /// consecutive rows of `columns` logits `x`, whose largest elements are at `argmax` (the
   /// first on ties), and the upstream `v`: the kernel of the fused Gumbel-softmax pullback.
@@ -70,6 +81,41 @@ where TangentVector == Self {
 }
 
 extension TensorFloatingPoint {
+  /// Row by row.
+  @inlinable @inline(__always)
+  public static func indexOfMaximumRows(
+    _ base: UnsafePointer<Self>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
+  ) {
+    for r in 0..<rows {
+      argmax[r] = Int32(truncatingIfNeeded: indexOfMaximum(UnsafeBufferPointer(start: base + r * k, count: k)))
+    }
+  }
+
+  /// With the row kernels.
+  @inlinable @inline(__always)
+  public static func softmaxRowsInPlace(
+    _ base: UnsafeMutablePointer<Self>, rows: Int, columns k: Int, temperature: Self, argmax: UnsafeMutablePointer<Int32>?
+  ) {
+    softmaxRowsInPlaceInSwift(base, rows: rows, columns: k, temperature: temperature, argmax: argmax)
+  }
+
+  /// ``softmaxRowsInPlace(_:rows:columns:temperature:argmax:)`` with the row kernels (which
+  /// `Float` runs in C for long rows): each row's maximum and `z = (x - max) / temperature`;
+  /// `exp` over the whole block at once (so short rows still fill the vector lanes); each
+  /// row's sum and the division.
+  @inlinable @inline(__always)
+  public static func softmaxRowsInPlaceInSwift(
+    _ base: UnsafeMutablePointer<Self>, rows: Int, columns k: Int, temperature: Self, argmax: UnsafeMutablePointer<Int32>?
+  ) {
+    for r in 0..<rows {
+      let row = base + r * k
+      let best = indexOfMaximum(UnsafeBufferPointer(start: row, count: k))
+      temperedShift(row, into: row, count: k, maximum: row[best], temperature: temperature)
+      argmax?[r] = Int32(truncatingIfNeeded: best)
+    }
+    Tensor<Self>.normalizedExponentialsInPlace(base, rows: rows, columns: k)
+  }
+
   /// Row by row, with the row kernels.
   @inlinable @inline(__always)
   public static func softmaxPullbackRows(
@@ -286,6 +332,34 @@ extension Float: TensorFloatingPoint {
       i += 1
     }
     return true
+  }
+
+  /// With ``AVX2/handles(count:)`` for the whole block, in one call of
+  /// ``AVX2/indexOfMaximumRows(_:rows:columns:into:)``.
+  @inlinable
+  public static func indexOfMaximumRows(
+    _ base: UnsafePointer<Float>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
+  ) {
+    if AVX2.handles(count: rows * k) {
+      AVX2.indexOfMaximumRows(base, rows: rows, columns: k, into: argmax)
+    } else {
+      for r in 0..<rows {
+        argmax[r] = Int32(truncatingIfNeeded: indexOfMaximum(UnsafeBufferPointer(start: base + r * k, count: k)))
+      }
+    }
+  }
+
+  /// With ``AVX2/handles(count:)`` for the whole block, in one call of
+  /// ``AVX2/softmaxRowsInPlace(_:rows:columns:temperature:argmax:)``.
+  @inlinable
+  public static func softmaxRowsInPlace(
+    _ base: UnsafeMutablePointer<Float>, rows: Int, columns k: Int, temperature: Float, argmax: UnsafeMutablePointer<Int32>?
+  ) {
+    if AVX2.handles(count: rows * k) {
+      AVX2.softmaxRowsInPlace(base, rows: rows, columns: k, temperature: temperature, argmax: argmax)
+    } else {
+      softmaxRowsInPlaceInSwift(base, rows: rows, columns: k, temperature: temperature, argmax: argmax)
+    }
   }
 
   /// With ``AVX2/handles(count:)`` for the whole block, in one call of

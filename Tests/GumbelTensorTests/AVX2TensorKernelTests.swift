@@ -102,6 +102,53 @@ struct AVX2TensorKernelTests {
     #expect(mismatches.isEmpty, "rows of lengths \(mismatches) differ")
   }
 
+  /// A block's softmax in one call, and its argmax search alone, against the row kernels: rows
+  /// of 1 to 70 elements with masked elements and ties, and rows whose largest element is
+  /// infinite or NaN (searched one by one).
+  @Test func softmaxAndArgmaxRowsHaveTheRowKernelsBits() {
+    var rng = SplitMix64(seed: 25)
+    var mismatches: [String] = []
+    for k in [1, 2, 7, 8, 15, 16, 17, 31, 63, 64, 65, 70] {
+      for rows in [1, 5, 33] {
+        let t = Self.temperature(k * rows, using: &rng)
+        var x: [Float] = []
+        for r in 0..<rows {
+          var row = Self.logits(k, using: &rng)
+          row[Int.random(in: 0..<k, using: &rng)] = 31  // an unmasked largest element
+          if r % 3 == 0 { row[Int.random(in: 0..<k, using: &rng)] = 31 }  // perhaps tied
+          if r % 7 == 3 { row[Int.random(in: 0..<k, using: &rng)] = [Float.infinity, .nan][r % 2] }
+          x += row
+        }
+        var searched = [Int32](repeating: -1, count: rows)
+        x.withUnsafeBufferPointer { x in
+          searched.withUnsafeMutableBufferPointer { AVX2.indexOfMaximumRows(x.baseAddress!, rows: rows, columns: k, into: $0.baseAddress!) }
+        }
+        let expected = (0..<rows).map { r in
+          x.withUnsafeBufferPointer { Int32(Float.indexOfMaximumInSwift(UnsafeBufferPointer(rebasing: $0[(r * k)..<((r + 1) * k)]))) }
+        }
+        if searched != expected { mismatches.append("argmax \(rows)x\(k)") }
+        // The softmax of the rows with finite logits.
+        let finite = x.map { $0.isFinite || $0 == -.infinity ? $0 : 30 }
+        var fused = finite, byRow = finite
+        var fusedArgmax = [Int32](repeating: -1, count: rows), byRowArgmax = fusedArgmax
+        fused.withUnsafeMutableBufferPointer { y in
+          fusedArgmax.withUnsafeMutableBufferPointer {
+            AVX2.softmaxRowsInPlace(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
+          }
+        }
+        byRow.withUnsafeMutableBufferPointer { y in
+          byRowArgmax.withUnsafeMutableBufferPointer {
+            Float.softmaxRowsInPlaceInSwift(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
+          }
+        }
+        if fused.map(\.bitPattern) != byRow.map(\.bitPattern) || fusedArgmax != byRowArgmax {
+          mismatches.append("softmax \(rows)x\(k)")
+        }
+      }
+    }
+    #expect(mismatches.isEmpty, "blocks \(mismatches) differ")
+  }
+
   /// The fused pullback of a block of rows, with the softmax recomputed (its tempered shifted
   /// logits kept for the temperature gradient) or given, against the row kernels one by one.
   @Test func softmaxPullbackRowsHaveTheRowKernelsBits() {

@@ -41,6 +41,15 @@ void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
 /// infinite or NaN: `Float.indexOfMaximum`'s vector search.
 int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n);
 
+/// The index of the first largest element of each of the rows (rows of k >= 1) at x, as
+/// `Float.indexOfMaximum` finds it, written to argmax.
+void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax);
+
+/// Replaces each of the rows (rows of k >= 1) at x by softmax(row / t), as
+/// `Tensor.softmaxRowsInPlace` computes it, and writes each row's argmax to argmax if it is
+/// not NULL.
+void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax);
+
 /// z[i] = (x[i] - m) / t for i < n (z may be x).
 void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t);
 
