@@ -409,17 +409,17 @@ static inline float softmax_pullback_row(
     store8(dx + i, dz / tv);
     // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
     const u32x8 skipped = zero_bits_mask((u32x8)dz & splat_u32(0x7FFFFFFFu)) | non_finite_mask(zi);
-    terms += (f32x8)((u32x8)(dz * zi / tv) & ~skipped);
+    terms += (f32x8)((u32x8)(dz * zi) & ~skipped);
   }
-  float d_temperature = -lane_sum(terms);
+  float sum = lane_sum(terms);
   for (int64_t j = full; j < k; j++) {
     const float dz = y[j] * (v[j] - dot);
     dx[j] = dz / t;
     if (dz == 0) continue;
     const float zj = z ? z[j] : (x[j] - m) / t;
-    if (__builtin_isfinite(zj)) d_temperature -= dz * zj / t;
+    if (__builtin_isfinite(zj)) sum += dz * zj;
   }
-  return d_temperature;
+  return -sum / t;
 }
 
 float gumbel_avx2_softmax_pullback_row(

@@ -39,7 +39,8 @@ where TangentVector == Self {
   /// Gumbel-softmax kernels: for `y = softmax(x / temperature)` of a row `x` of `count`
   /// elements whose largest is `maximum`, and an upstream `v`, writes
   /// `dx_k = dz_k / temperature` with `dz_k = y_k (v_k - <v, y>)`, and returns the row's
-  /// temperature gradient `-sum_k dz_k z_k / temperature` for `z = (x - maximum) / temperature`.
+  /// temperature gradient `-(sum_k dz_k z_k) / temperature` for `z = (x - maximum) / temperature`
+  /// (the sum first, then one division).
   /// Elements with `dz_k = 0` or an infinite `z_k` (masked categories) add nothing to it. `dx`
   /// may be `y`: each element of `y` is read before the same element of `dx` is written.
   static func softmaxPullbackRow(
@@ -442,11 +443,11 @@ extension Float: TensorFloatingPoint {
       let z = (VectorMath.load(x + i) - maximum) / tau
       // Lanes with dz = 0 or an infinite z (masked categories) add nothing.
       let skipped = VectorMath.zeroMask(dz) | VectorMath.nonFiniteMask(z)
-      terms += VectorMath.select(SIMD8(), where: skipped, otherwise: dz * z / tau)
+      terms += VectorMath.select(SIMD8(), where: skipped, otherwise: dz * z)
     }
     return softmaxPullbackElements(
       full..<k, y: y, x: x, upstream: v, dot: dot, maximum: m, temperature: temperature, into: dx,
-      startingFrom: -VectorMath.sum(terms))
+      startingFrom: VectorMath.sum(terms))
   }
 }
 
@@ -493,24 +494,26 @@ extension Double: TensorFloatingPoint {
 }
 
 /// Elements `range` of a softmax pullback row, one at a time, given the row's `dot = <v, y>`:
-/// writes `dx_j = dz_j / temperature` for `dz_j = y_j (v_j - dot)`, and returns
-/// `dTemperature` minus each `dz_j z_j / temperature` with `z_j = (x_j - maximum) / temperature`,
-/// skipping `dz_j = 0` and infinite `z_j` (masked categories).
+/// writes `dx_j = dz_j / temperature` for `dz_j = y_j (v_j - dot)`, and returns the row's
+/// temperature gradient `-(sum + sum_j dz_j z_j) / temperature` with
+/// `z_j = (x_j - maximum) / temperature`, skipping `dz_j = 0` and infinite `z_j` (masked
+/// categories); `sum` is the row's other elements' part of the sum. (One division per row,
+/// not per element.)
 @inlinable @inline(__always)
 func softmaxPullbackElements<Scalar: BinaryFloatingPoint>(
   _ range: Range<Int>, y: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, upstream v: UnsafePointer<Scalar>,
   dot: Scalar, maximum m: Scalar, temperature: Scalar, into dx: UnsafeMutablePointer<Scalar>,
-  startingFrom dTemperature: Scalar
+  startingFrom sum: Scalar
 ) -> Scalar {
-  var dTemperature = dTemperature
+  var sum = sum
   for j in range {
     let dz = y[j] * (v[j] - dot)
     (dx + j).initialize(to: dz / temperature)
     guard dz != 0 else { continue }
     let z = (x[j] - m) / temperature
-    if z.isFinite { dTemperature -= dz * z / temperature }
+    if z.isFinite { sum += dz * z }
   }
-  return dTemperature
+  return -sum / temperature
 }
 
 /// The index of the first largest element of a non-empty buffer, one comparison at a time.
