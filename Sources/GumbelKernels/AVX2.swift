@@ -6,12 +6,12 @@ import GumbelAVX2
 /// and has no way to compile one function for another. The C target GumbelAVX2 does that for
 /// the kernels that dominate sampling time: Threefry-2x32 counters, the Gumbel transform of
 /// random words, `exp` of non-positive floats, and the row steps of the softmax and its
-/// pullback (argmax, shift, sum, division). Each repeats its Swift kernel's operations
-/// lane by lane, in the same order (the argmax search ends differently when every lane is
-/// finite, with the same answer), so results are bit for bit the same whichever runs (the
-/// tests compare the two on sweeps of inputs). On processors without AVX2, off x86-64, and
-/// for inputs under ``minimumCount`` elements, the Swift kernels run. A change to the
-/// operations of one of these Swift kernels must be made in the C one too.
+/// pullback (argmax, shift, sum, division), alone or for a block of rows in one call. Each
+/// repeats its Swift kernel's operations lane by lane, in the same order (the argmax search
+/// ends differently when every lane is finite, with the same answer), so results are bit for
+/// bit the same whichever runs (the tests compare the two on sweeps of inputs). On processors
+/// without AVX2, off x86-64, and for inputs under ``minimumCount`` elements, the Swift kernels
+/// run. A change to the operations of one of these Swift kernels must be made in the C one too.
 ///
 /// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
 /// kernels everywhere (for comparisons; the values do not change).

@@ -10,10 +10,10 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// The size of each dimension.
   public let shape: [Int]
   /// The elements, or, for a large tensor made by an operation that knows a pattern of its
-  /// elements (all equal, or one-hot rows), the pattern with the elements or a way to make
-  /// them when first read. Later operations use a pattern to skip work (``ElementPattern``);
-  /// it never changes a result, and two tensors with the same shape and elements are equal
-  /// whatever their patterns.
+  /// elements (all equal, one-hot rows, or a product with one-hot rows), the pattern with the
+  /// elements or a way to make them when first read. Later operations use a pattern to skip
+  /// work (``ElementPattern``); it never changes a result, and two tensors with the same shape
+  /// and elements are equal whatever their patterns.
   @usableFromInline let storage: TensorStorage<Scalar>
 
   /// The elements, row-major (the last dimension varies fastest).
@@ -53,9 +53,10 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
       storage: keepsPattern ? .patterned(PatternedElements(pattern: pattern, elements: scalars)) : .elements(scalars))
   }
 
-  /// A tensor of the given shape whose elements are `pattern`'s (`.uniform` or `.oneHot`, with
-  /// one index per row), made only when first read: operations that use the pattern never make
-  /// them. Tensors under ``patternMinimum`` elements are made at once, without the pattern.
+  /// A tensor of the given shape whose elements are `pattern`'s (`.uniform`, or `.oneHot` and
+  /// `.oneHotTimes` with one index per row), made only when first read: operations that use
+  /// the pattern never make them. Tensors under ``patternMinimum`` elements are made at once,
+  /// without the pattern.
   ///
   /// - Precondition: `pattern` is not `.none`, and a one-hot pattern has one index in
   ///   `0..<shape.last` per row.
