@@ -87,6 +87,15 @@ extension TensorFloatingPoint {
   public static func indexOfMaximumRows(
     _ base: UnsafePointer<Self>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
   ) {
+    indexOfMaximumRowsInSwift(base, rows: rows, columns: k, into: argmax)
+  }
+
+  /// ``indexOfMaximumRows(_:rows:columns:into:)`` row by row, with ``indexOfMaximum(_:)``
+  /// (which `Float` runs in C for long rows).
+  @inlinable @inline(__always)
+  public static func indexOfMaximumRowsInSwift(
+    _ base: UnsafePointer<Self>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
+  ) {
     for r in 0..<rows {
       argmax[r] = Int32(truncatingIfNeeded: indexOfMaximum(UnsafeBufferPointer(start: base + r * k, count: k)))
     }
@@ -134,11 +143,11 @@ extension TensorFloatingPoint {
     x: UnsafePointer<Self>, sample: UnsafePointer<Self>?, upstream v: UnsafePointer<Self>,
     argmax: UnsafePointer<Int32>, rows: Int, columns k: Int, temperature: Self, into dx: UnsafeMutablePointer<Self>
   ) -> Self {
-    var y = sample ?? UnsafePointer(dx)
+    // Without a sample, the softmax is recomputed into dx: each row's pullback reads its y
+    // before writing dx over it.
+    let y = sample ?? UnsafePointer(dx)
     if sample == nil {
-      // Each row's pullback reads its y before writing dx over it.
       Tensor<Self>.softmaxRows(of: x, into: dx, rows: rows, columns: k, temperature: temperature, argmax: argmax)
-      y = UnsafePointer(dx)
     }
     var total: Self = 0
     for r in 0..<rows {
@@ -344,9 +353,7 @@ extension Float: TensorFloatingPoint {
     if AVX2.handles(count: rows * k) {
       AVX2.indexOfMaximumRows(base, rows: rows, columns: k, into: argmax)
     } else {
-      for r in 0..<rows {
-        argmax[r] = Int32(truncatingIfNeeded: indexOfMaximum(UnsafeBufferPointer(start: base + r * k, count: k)))
-      }
+      indexOfMaximumRowsInSwift(base, rows: rows, columns: k, into: argmax)
     }
   }
 
