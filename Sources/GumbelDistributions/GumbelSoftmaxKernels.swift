@@ -69,10 +69,10 @@ public enum GumbelSoftmaxKernels {
     let total = shape.reduce(1, *)
     let rows = k == 0 ? 0 : total / k
     let logitRows = logits.rowCount
-    var argmax = [Int32](repeating: 0, count: rows)
+    var argmax = [Int32](filling: rows, with: 0)
     let keepsPerturbed = contents == .sampleAndPerturbedLogits
-    var perturbed = [Scalar](repeating: 0, count: keepsPerturbed ? total : 0)
-    let sample = [Scalar](unsafeUninitializedCapacity: total) { out, initialized in
+    var perturbed = [Scalar](filling: keepsPerturbed ? total : 0, with: 0)
+    let sample = [Scalar](count: total, placeholder: 0) { out in
       logits.scalars.withUnsafeBufferPointer { l in
         argmax.withUnsafeMutableBufferPointer { argmax in
           perturbed.withUnsafeMutableBufferPointer { perturbed in
@@ -114,7 +114,6 @@ public enum GumbelSoftmaxKernels {
           }
         }
       }
-      initialized = total
     }
     return GumbelSoftmaxDraw(shape: shape, sample: sample, perturbed: keepsPerturbed ? perturbed : nil, argmax: argmax)
   }
@@ -140,7 +139,7 @@ public enum GumbelSoftmaxKernels {
     let blockRows = Parallelism.blockRows(elementsPerRow: k)
     let blocks = (rows + blockRows - 1) / max(1, blockRows)
     var dTemperature: Scalar = 0
-    let dx = [Scalar](unsafeUninitializedCapacity: draw.sample.count) { dx, initialized in
+    let dx = [Scalar](count: draw.sample.count, placeholder: 0) { dx in
       // The per-block partial sums live on the stack when they are few (no allocation for a
       // small batch).
       withUnsafeTemporaryAllocation(of: Scalar.self, capacity: blocks) { partials in
@@ -164,7 +163,6 @@ public enum GumbelSoftmaxKernels {
         }
         for b in 0..<blocks { dTemperature += partials[b] }
       }
-      initialized = draw.sample.count
     }
     let dLogits = Tensor(shape: draw.shape, scalars: dx).unbroadcast(to: logitsShape)
     return (dLogits, dTemperature)

@@ -22,12 +22,11 @@ extension PRNGKey {
   /// spread over ``Parallelism/maxThreads`` threads.
   @inlinable
   func gumbelUnchecked<Scalar: RandomFloatingPoint>(count: Int) -> [Scalar] {
-    [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+    [Scalar](count: count, placeholder: 0) { out in
       let base = out.baseAddress!
       Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: Parallelism.blockRows(elementsPerRow: 1)) { _, range in
         Scalar.standardGumbelSamples(key: self, count: count, range: range, into: base + range.lowerBound)
       }
-      initialized = count
     }
   }
 }

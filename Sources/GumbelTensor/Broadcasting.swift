@@ -60,7 +60,7 @@ extension Tensor {
     let a = lhs.scalars, b = rhs.scalars
     let count = max(a.count, b.count)
     if count == 0 || a.isEmpty || b.isEmpty { return Tensor(shape: shape, scalars: []) }
-    let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+    let scalars = [Scalar](count: count, placeholder: 0) { out in
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
           if a.count == b.count {
@@ -81,7 +81,6 @@ extension Tensor {
           }
         }
       }
-      initialized = count
     }
     return Tensor(shape: shape, scalars: scalars)
   }

@@ -45,10 +45,10 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     case .none:
       preconditionFailure("a tensor without a pattern has no elements to make")
     case .uniform(let value):
-      return [Scalar](repeating: value, count: count)
+      return [Scalar](filling: count, with: value)
     case .oneHot(let indices):
       precondition(columns > 0 ? indices.count * columns == count : count == 0, "\(indices.count) one-hot rows do not fill \(count) elements")
-      var out = [Scalar](repeating: 0, count: count)
+      var out = [Scalar](filling: count, with: 0)
       out.withUnsafeMutableBufferPointer { out in
         for (r, index) in indices.enumerated() {
           precondition(index >= 0 && Int(index) < columns, "one-hot index \(index) is outside 0..<\(columns)")

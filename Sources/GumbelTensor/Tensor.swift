@@ -1,3 +1,5 @@
+import GumbelKernels
+
 /// A small dense array of floats, row-major, whose operations are differentiable with Swift's
 /// native automatic differentiation.
 ///
@@ -107,7 +109,7 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   public init(repeating value: Scalar, shape: [Int]) {
     let count = shape.reduce(1, *)
     if count < Self.patternMinimum {
-      self.init(shape: shape, scalars: [Scalar](repeating: value, count: count))
+      self.init(shape: shape, scalars: [Scalar](filling: count, with: value))
     } else {
       self.init(shape: shape, deferring: .uniform(value))
     }
