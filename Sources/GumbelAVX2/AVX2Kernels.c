@@ -381,15 +381,24 @@ void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
   for (; i < n; i++) row[i] /= total;
 }
 
-void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) {
+// The softmax steps of `Tensor.softmaxRowsInPlace` for rows (rows of k) of logits x: each
+// row's argmax (read from known_argmax if given, else searched for and written to
+// found_argmax if that is given) and z = (x - max) / t, written to z; exp over the whole block
+// at once, from z to y; each row's sum and the division. z and y may be x.
+static void softmax_rows(
+    const float *x, float *z, float *y, int64_t rows, int64_t k, float t, const int32_t *known_argmax,
+    int32_t *found_argmax) {
   for (int64_t r = 0; r < rows; r++) {
-    float *row = x + r * k;
-    const int64_t best = index_of_maximum_of_row(row, k);
-    gumbel_avx2_shift_and_scale(row, row, k, row[best], t);
-    if (argmax) argmax[r] = (int32_t)best;
+    const int64_t best = known_argmax ? known_argmax[r] : index_of_maximum_of_row(x + r * k, k);
+    gumbel_avx2_shift_and_scale(x + r * k, z + r * k, k, x[r * k + best], t);
+    if (found_argmax) found_argmax[r] = (int32_t)best;
   }
-  exp_of_non_positive_block(x, x, rows * k);
-  for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(x + r * k, k);
+  exp_of_non_positive_block(z, y, rows * k);
+  for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(y + r * k, k);
+}
+
+void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) {
+  softmax_rows(x, x, x, rows, k, t, NULL, argmax);
 }
 
 // `Float.softmaxPullbackRow`, with the row's tempered shifted logits z = (x - m) / t read from
@@ -430,15 +439,9 @@ float gumbel_avx2_softmax_pullback_row(
 float gumbel_avx2_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx) {
-  if (y == NULL) {
-    // The soft sample, recomputed into dx as `Tensor.softmaxRows(of:into:...)` computes it,
-    // keeping z in scratch for the pullback.
-    for (int64_t r = 0; r < rows; r++) {
-      gumbel_avx2_shift_and_scale(x + r * k, scratch + r * k, k, x[r * k + argmax[r]], t);
-    }
-    exp_of_non_positive_block(scratch, dx, rows * k);
-    for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(dx + r * k, k);
-  }
+  // Without y, the soft sample is recomputed into dx as `Tensor.softmaxRows(of:into:...)`
+  // computes it, keeping z in scratch for the pullback.
+  if (y == NULL) softmax_rows(x, scratch, dx, rows, k, t, argmax, NULL);
   const float *sample = y ? y : dx;
   const float *z = y ? NULL : scratch;
   float block_sum = 0;

@@ -108,15 +108,7 @@ extension Float {
   /// ``AVX2/standardGumbelInPlace(_:count:adding:)``.
   @inlinable
   public static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-    let n = range.count
-    out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
-      RandomBits.words32(key: key, count: count, range: range, into: words)
-    }
-    if AVX2.handles(count: n) {
-      AVX2.standardGumbelInPlace(out, count: n)
-    } else {
-      standardGumbelInPlace(out, count: n)
-    }
+    standardGumbelSamples(key: key, count: count, range: range, adding: nil, into: out)
   }
 
   /// With ``AVX2/handles(count:)``, the additions in the AVX2 kernel's last pass.
@@ -124,16 +116,25 @@ extension Float {
   public static func standardGumbelSamples(
     key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>
   ) {
+    standardGumbelSamples(key: key, count: count, range: range, adding: Optional(addend), into: out)
+  }
+
+  /// The words of `range`, their samples, and `addend`'s elements added if it is given: in
+  /// the AVX2 kernel's last pass, or after the Swift kernel.
+  @inlinable @inline(__always)
+  static func standardGumbelSamples(
+    key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>
+  ) {
     let n = range.count
-    guard AVX2.handles(count: n) else {
-      standardGumbelSamples(key: key, count: count, range: range, into: out)
-      for i in 0..<n { out[i] += addend[i] }
-      return
-    }
     out.withMemoryRebound(to: UInt32.self, capacity: n) { words in
       RandomBits.words32(key: key, count: count, range: range, into: words)
     }
-    AVX2.standardGumbelInPlace(out, count: n, adding: addend)
+    if AVX2.handles(count: n) {
+      AVX2.standardGumbelInPlace(out, count: n, adding: addend)
+    } else {
+      standardGumbelInPlace(out, count: n)
+      if let addend { for i in 0..<n { out[i] += addend[i] } }
+    }
   }
 
   /// Replaces each of the `count` random words at `out` (read as their bits) by its standard

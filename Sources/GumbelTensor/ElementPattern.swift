@@ -36,9 +36,27 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     return false
   }
 
+  /// Whether the pattern can be that of `count` elements in rows of `columns`: it is not
+  /// `.none`, a one-hot pattern has one index in `0..<columns` per row, and a product as many
+  /// factors as elements. Checked once, when a tensor defers its elements, so that the kernels
+  /// that read the indices need not check them.
+  @inlinable
+  func fits(count: Int, columns: Int) -> Bool {
+    func oneIndexPerRow(_ indices: [Int32]) -> Bool {
+      guard columns > 0 else { return count == 0 }
+      return indices.count * columns == count && indices.allSatisfy { $0 >= 0 && Int($0) < columns }
+    }
+    switch self {
+    case .none: return false
+    case .uniform: return true
+    case .oneHot(let indices): return oneIndexPerRow(indices)
+    case .oneHotTimes(let indices, let factor): return factor.count == count && oneIndexPerRow(indices)
+    }
+  }
+
   /// The `count` elements of the pattern, in rows of `columns`.
   ///
-  /// - Precondition: the pattern is not `.none`.
+  /// - Precondition: ``fits(count:columns:)``.
   @inlinable
   func elements(count: Int, columns: Int) -> [Scalar] {
     switch self {
@@ -47,21 +65,20 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     case .uniform(let value):
       return [Scalar](filling: count, with: value)
     case .oneHot(let indices):
-      precondition(columns > 0 ? indices.count * columns == count : count == 0, "\(indices.count) one-hot rows do not fill \(count) elements")
       var out = [Scalar](filling: count, with: 0)
       out.withUnsafeMutableBufferPointer { out in
-        for (r, index) in indices.enumerated() {
-          precondition(index >= 0 && Int(index) < columns, "one-hot index \(index) is outside 0..<\(columns)")
-          out[r * columns + Int(index)] = 1
-        }
+        for (r, index) in indices.enumerated() { out[r * columns + Int(index)] = 1 }
       }
       return out
     case .oneHotTimes(let indices, let factor):
-      precondition(factor.count == count && (columns > 0 ? indices.count * columns == count : count == 0),
-                   "\(indices.count) one-hot rows and \(factor.count) factors do not fill \(count) elements")
       return Self.oneHotProduct(indices, factor, columns: columns)
     }
   }
+
+  /// Blocks of whole rows of about ``Tensor/elementwiseBlockElements`` elements, for the
+  /// kernels below that share rows between threads.
+  @inlinable
+  static func blockRows(columns: Int) -> Int { max(1, Tensor<Scalar>.elementwiseBlockElements / max(1, columns)) }
 
   /// `factor` times the one-hot rows with 1 at `indices`, in rows of `columns`: `0 * x`
   /// everywhere, then `1 * x` at each row's index, shared between threads in blocks of whole
@@ -73,14 +90,12 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
       factor.withUnsafeBufferPointer { x in
         indices.withUnsafeBufferPointer { indices in
           guard let out = out.baseAddress, let x = x.baseAddress, let indices = indices.baseAddress else { return }
-          let blockRows = Tensor<Scalar>.elementwiseBlockElements / max(1, k)
-          Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { _, rows in
+          Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: Self.blockRows(columns: k)) { _, rows in
             let start = rows.lowerBound * k
             for i in start..<(rows.upperBound * k) { (out + i).initialize(to: 0 * x[i]) }
             for r in rows {
-              let index = Int(indices[r])
-              precondition(index >= 0 && index < k, "one-hot index \(index) is outside 0..<\(k)")
-              out[r * k + index] = 1 * x[r * k + index]
+              let i = r * k + Int(indices[r])
+              out[i] = 1 * x[i]
             }
           }
         }
@@ -105,7 +120,7 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
           indices.count * k == count
     else { return nil }
     let rows = indices.count
-    let blockRows = max(1, Tensor<Scalar>.elementwiseBlockElements / k)
+    let blockRows = Self.blockRows(columns: k)
     let blocks = (rows + blockRows - 1) / blockRows
     var finiteBlocks = [Bool](repeating: false, count: blocks)
     let picked = [Scalar](unsafeUninitializedCapacity: rows) { picked, initialized in
@@ -117,11 +132,7 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
             Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
               let start = block.lowerBound * k
               finiteBlocks[b] = Scalar.allFinite(UnsafeBufferPointer(start: x + start, count: block.count * k))
-              for r in block {
-                let index = Int(indices[r])
-                precondition(index >= 0 && index < k, "one-hot index \(index) is outside 0..<\(k)")
-                (picked + r).initialize(to: x[r * k + index])
-              }
+              for r in block { (picked + r).initialize(to: x[r * k + Int(indices[r])]) }
             }
           }
         }

@@ -60,12 +60,13 @@ public struct Tensor<Scalar: TensorFloatingPoint>: Equatable, Sendable {
   /// the pattern never make them. Tensors under ``patternMinimum`` elements are made at once,
   /// without the pattern.
   ///
-  /// - Precondition: `pattern` is not `.none`, and a one-hot pattern has one index in
-  ///   `0..<shape.last` per row.
+  /// - Precondition: `pattern` fits the shape (``ElementPattern/fits(count:columns:)``): it is
+  ///   not `.none`, and a one-hot pattern has one index in `0..<shape.last` per row.
   @inlinable
   package init(shape: [Int], deferring pattern: ElementPattern<Scalar>) {
     precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
     let count = shape.reduce(1, *), columns = shape.last ?? 1
+    precondition(pattern.fits(count: count, columns: columns), "\(pattern) does not fit shape \(shape)")
     if count < Self.patternMinimum {
       self.init(shape: shape, scalars: pattern.elements(count: count, columns: columns))
     } else {

@@ -145,4 +145,17 @@ import _GumbelTestSupport
     #expect(!ElementPattern<Float>.oneHotTimes([1, 0], factor: [-2, 3, .infinity, 5]).describes([-0.0, 3, .nan, 0], columns: 2))
     #expect(ElementPattern<Float>.uniform(1).isUniformOne && !ElementPattern<Float>.uniform(2).isUniformOne)
   }
+
+  /// The check made once when a tensor defers its elements: an index per row, each inside
+  /// the row, and as many factors as elements.
+  @Test func patternsFitOnlyTheirShapes() {
+    #expect(ElementPattern<Float>.oneHot([1, 0]).fits(count: 4, columns: 2))
+    #expect(!ElementPattern<Float>.oneHot([2, 0]).fits(count: 4, columns: 2))
+    #expect(!ElementPattern<Float>.oneHot([-1, 0]).fits(count: 4, columns: 2))
+    #expect(!ElementPattern<Float>.oneHot([1]).fits(count: 4, columns: 2))
+    #expect(ElementPattern<Float>.oneHotTimes([1, 0], factor: [1, 2, 3, 4]).fits(count: 4, columns: 2))
+    #expect(!ElementPattern<Float>.oneHotTimes([1, 0], factor: [1, 2, 3]).fits(count: 4, columns: 2))
+    #expect(ElementPattern<Float>.uniform(3).fits(count: 4, columns: 2))
+    #expect(!ElementPattern<Float>.none.fits(count: 4, columns: 2))
+  }
 }
