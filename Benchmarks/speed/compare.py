@@ -40,11 +40,14 @@ Done criteria of the issue (PASS/FAIL per row): at 1024x10, 1024x1000 and 16384x
 ns/element <= 0.5 * min(jax, torch); at 1x5, swift time per call <= 0.1 * min(jax, torch).
 
 The gumbel binary runs its AVX2 kernels (C functions compiled for AVX2, chosen at run time)
-on processors that have AVX2. --swift-kernels times the same binary a second time in the same
-rounds with GUMBEL_DISABLE_AVX2=1, as column swift-sse2: the Swift kernels alone, which is what
-a processor without AVX2 runs (SSE2 code for x86-64 by default):
+on processors that have AVX2, and the element-by-element ones (Threefry, the Gumbel transform,
+exp) in their AVX-512F form on processors that have that. --swift-kernels times the same
+binary a second time in the same rounds with GUMBEL_DISABLE_AVX2=1, as column swift-sse2: the
+Swift kernels alone, which is what a processor without AVX2 runs (SSE2 code for x86-64 by
+default); --avx2-kernels times it with GUMBEL_DISABLE_AVX512=1, as column swift-avx2: what a
+processor with AVX2 but without AVX-512 runs.
 
-    python3 Benchmarks/speed/compare.py --swift-kernels
+    python3 Benchmarks/speed/compare.py --swift-kernels --avx2-kernels
 
 Outputs: a markdown table (printed and written to --out, default Benchmarks/speed/results.md)
 and the raw numbers (--json, default Benchmarks/speed/results.json). Exit status 1 if a row FAILs.
@@ -151,13 +154,17 @@ def swift_ns_per_call(binary, environment, op, rows, cols, args):
 
 
 def machine():
-    model = platform.processor()
+    model, flags = platform.processor(), set()
     try:
         with open("/proc/cpuinfo") as f:
-            model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), model)
+            lines = f.readlines()
+        model = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), model)
+        flags = set(next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), []))
     except OSError:
         pass
-    return f"{model or platform.machine()}, {os.cpu_count()} logical CPUs, {platform.system()}"
+    vector = "AVX-512F" if "avx512f" in flags else "AVX2" if "avx2" in flags else None
+    return (f"{model or platform.machine()}" + (f" ({vector})" if vector else "")
+            + f", {os.cpu_count()} logical CPUs, {platform.system()}")
 
 
 def fmt(x):
@@ -172,6 +179,8 @@ def main():
     p.add_argument("--gumbel", type=Path, default=REPO / ".build/release/gumbel", help="the gumbel binary")
     p.add_argument("--swift-kernels", action="store_true", help="also time the binary with "
                    "GUMBEL_DISABLE_AVX2=1 (its Swift kernels alone), as column swift-sse2")
+    p.add_argument("--avx2-kernels", action="store_true", help="also time the binary with "
+                   "GUMBEL_DISABLE_AVX512=1 (AVX2 where it would choose AVX-512), as column swift-avx2")
     p.add_argument("--no-swift", action="store_true", help="time JAX and PyTorch only")
     p.add_argument("--shapes", default="1x5,1024x10,1024x1000,16384x64", help="ROWSxCOLS,...")
     p.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of soft,hard,grad,noise")
@@ -189,6 +198,8 @@ def main():
     if not args.no_swift and not args.gumbel.is_file():
         p.error(f"{args.gumbel} not found: run `swift build -c release` first (or pass --no-swift)")
     swifts = [] if args.no_swift else [("swift", args.gumbel, {})]
+    if args.avx2_kernels and not args.no_swift:
+        swifts.append(("swift-avx2", args.gumbel, {"GUMBEL_DISABLE_AVX512": "1"}))
     if args.swift_kernels and not args.no_swift:
         swifts.append(("swift-sse2", args.gumbel, {"GUMBEL_DISABLE_AVX2": "1"}))
 

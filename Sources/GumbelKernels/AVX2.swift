@@ -13,8 +13,13 @@ import GumbelAVX2
 /// without AVX2, off x86-64, and for inputs under ``minimumCount`` elements, the Swift kernels
 /// run. A change to the operations of one of these Swift kernels must be made in the C one too.
 ///
+/// The element-by-element kernels (Threefry words, the Gumbel transform, `exp`) are also
+/// compiled for AVX-512F, and run in that form on processors that have it (``usesAVX512``):
+/// sixteen lanes per instruction where AVX2 has eight, each element computed the same way.
+///
 /// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
-/// kernels everywhere (for comparisons; the values do not change).
+/// kernels everywhere, or `GUMBEL_DISABLE_AVX512` to run the AVX2 forms where AVX-512 would
+/// be chosen (for comparisons; the values do not change).
 public enum AVX2 {
   /// Whether the AVX2 kernels run: the processor and the operating system support AVX2, and
   /// `GUMBEL_DISABLE_AVX2` is unset or empty.
@@ -22,6 +27,14 @@ public enum AVX2 {
   /// Read from a flag the C target sets before `main`, so that checking it costs one load.
   @inlinable
   public static var isEnabled: Bool { gumbel_avx2_is_enabled() != 0 }
+
+  /// Whether the element-by-element kernels (``threefryWords(key:range:first:firstCountsUp:output:into:)``,
+  /// ``standardGumbelInPlace(_:count:adding:)``, ``expOfNonPositiveInPlace(_:count:)`` and the
+  /// exponential inside the softmax rows, ``allFinite(_:count:)``) run their AVX-512 form: sixteen lanes per
+  /// instruction, from the same C source as the AVX2 form, with the same bits. True when
+  /// ``isEnabled`` is, the processor and the operating system support AVX-512F, and the
+  /// environment variable `GUMBEL_DISABLE_AVX512` is unset or empty.
+  public static var usesAVX512: Bool { gumbel_avx512_is_enabled() != 0 }
 
   /// Whether the AVX2 kernels take an input of `count` elements: they are enabled and the
   /// input has at least ``minimumCount`` elements. Shorter inputs run the Swift kernels, which
@@ -66,6 +79,13 @@ public enum AVX2 {
   /// - Precondition: ``isEnabled``.
   public static func expOfNonPositiveInPlace(_ data: UnsafeMutablePointer<Float>, count: Int) {
     gumbel_avx2_exp_of_non_positive_in_place(data, Int64(count))
+  }
+
+  /// Whether each of the `count` floats at `x` is finite (neither infinite nor NaN).
+  ///
+  /// - Precondition: ``isEnabled``.
+  public static func allFinite(_ x: UnsafePointer<Float>, count: Int) -> Bool {
+    gumbel_avx2_all_finite(x, Int64(count)) != 0
   }
 
   /// The index of the first largest of the `count` (at least 16) floats at `x`, or `nil` if

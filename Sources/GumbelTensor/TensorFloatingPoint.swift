@@ -322,11 +322,13 @@ extension Float: TensorFloatingPoint {
     return total
   }
 
-  /// Eight lanes at a time, and a pass over 4,096 elements before each check.
+  /// With ``AVX2/handles(count:)``, ``AVX2/allFinite(_:count:)``; else eight lanes at a time,
+  /// and a pass over 4,096 elements before each check.
   @inlinable
   public static func allFinite(_ buffer: UnsafeBufferPointer<Float>) -> Bool {
     guard let base = buffer.baseAddress else { return true }
     let n = buffer.count
+    if AVX2.handles(count: n) { return AVX2.allFinite(base, count: n) }
     var i = 0
     while i + 8 <= n {
       var nonFinite = SIMD8<UInt32>()

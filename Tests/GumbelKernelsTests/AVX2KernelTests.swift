@@ -41,3 +41,61 @@ struct AVX2KernelTests {
     }
   }
 }
+
+/// The C kernels multiply by `1 / t` where that is exact (`t` a power of two with a normal
+/// reciprocal) and divide otherwise: either way, the bits of Swift's `(x - m) / t`.
+@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
+struct AVX2DivisionTests {
+  @Test(arguments: [
+    0.5, 1, 2, 0.25, 4096, -0.5, 0x1p-126, 0x1p-125, 0x1p126, 0x1p127, 0x1p-127, 0x1p-149,
+    0.7, 3, 1.5, 0x1.000002p-1, .greatestFiniteMagnitude, .infinity, .nan,
+  ] as [Float])
+  func shiftAndScaleHasSwiftsQuotientBits(temperature t: Float) {
+    var generator = SystemRandomNumberGenerator()
+    var x: [Float] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .leastNormalMagnitude,
+                      .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0x1p-140, 3e38, -3e38]
+    for _ in 0..<200 { x.append(Float(bitPattern: generator.next())) }
+    for _ in 0..<200 { x.append(Float.random(in: -100...100, using: &generator)) }
+    for m: Float in [0, 1.25, -7] {
+      var z = [Float](repeating: 12345, count: x.count)
+      x.withUnsafeBufferPointer { source in
+        z.withUnsafeMutableBufferPointer {
+          AVX2.shiftAndScale(source.baseAddress!, into: $0.baseAddress!, count: x.count, maximum: m, temperature: t)
+        }
+      }
+      let mismatches = x.indices.filter { z[$0].bitPattern != ((x[$0] - m) / t).bitPattern }
+      #expect(mismatches.isEmpty, "temperature \(t), maximum \(m): \(mismatches.prefix(5).map { x[$0] })")
+    }
+  }
+}
+
+/// The vector finiteness check against `isFinite`, element by element.
+@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
+struct AVX2FinitenessTests {
+  /// Every length to 80 and some past the 4,096-element passes, with one infinity or NaN at each
+  /// of several places (the first, the last, the edges of vector groups and of passes), or none.
+  @Test func allFiniteFindsEachNonFiniteElement() {
+    for count in Array(0...80) + [4095, 4096, 4097, 8200, 10_000] {
+      let finite = (0..<count).map { Float($0 % 13) * 1e37 - 6e37 }
+      var places = Set([0, count - 1, 15, 16, 31, 32, 4095, 4096, 8191, 8192, 9999, count / 2])
+      places = places.filter { $0 >= 0 && $0 < count }
+      for value: Float in [.infinity, -.infinity, .nan, -.nan, .signalingNaN] {
+        for place in places {
+          var x = finite
+          x[place] = value
+          x.withUnsafeBufferPointer {
+            #expect(!AVX2.allFinite($0.baseAddress!, count: count), "count \(count), \(value) at \(place)")
+          }
+        }
+      }
+      finite.withUnsafeBufferPointer { buffer in
+        // An infinity just past the end is not read.
+        #expect(buffer.baseAddress.map { AVX2.allFinite($0, count: count) } ?? true, "count \(count)")
+      }
+      var padded = finite + [.infinity]
+      padded.withUnsafeMutableBufferPointer {
+        #expect(AVX2.allFinite($0.baseAddress!, count: count), "count \(count) read past its end")
+      }
+    }
+  }
+}

@@ -3,12 +3,12 @@
 
 #include <stdint.h>
 
-// Kernels compiled for AVX2 and chosen at run time, for the default (SSE2) build of x86-64:
-// Swift code is compiled for one instruction set, while these C functions carry their own
-// (`__attribute__((target("avx2")))`). Each computes exactly what the Swift kernel of the same
-// name computes, lane by lane with the same operations in the same order (the argmax search
-// ends differently when every lane is finite, with the same answer), so results do not depend
-// on which one runs.
+// Kernels compiled for AVX2 (and the element-by-element ones also for AVX-512F) and chosen at
+// run time, for the default (SSE2) build of x86-64: Swift code is compiled for one instruction
+// set, while these C functions carry their own (`__attribute__((target("avx2")))`). Each
+// computes exactly what the Swift kernel of the same name computes, lane by lane with the same
+// operations in the same order (the argmax search ends differently when every lane is finite,
+// with the same answer), so results do not depend on which one runs.
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,6 +20,13 @@ extern "C" {
 /// the hot path, no call and no lazy initialisation).
 extern int gumbel_avx2_enabled_flag;
 static inline int gumbel_avx2_is_enabled(void) { return gumbel_avx2_enabled_flag; }
+
+/// 1 if gumbel_avx2_enabled_flag is, the processor and the operating system support AVX-512F,
+/// and the environment variable GUMBEL_DISABLE_AVX512 is unset or empty; 0 otherwise. Set by
+/// the same constructor. The element-by-element kernels below (Threefry words, the Gumbel
+/// transform, exp, the finiteness check) then run their AVX-512 form: sixteen lanes per instruction, the same bits.
+extern int gumbel_avx512_enabled_flag;
+static inline int gumbel_avx512_is_enabled(void) { return gumbel_avx512_enabled_flag; }
 
 /// For each j in [start, end): hashes with Threefry-2x32 (key0, key1) the counter
 /// (j + first0, j + first1) if first_counts_up, else (first0, j + first1), modulo 2^32, and
@@ -36,6 +43,9 @@ void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const floa
 
 /// Replaces each of the count floats at data, each at most 0 or NaN, by exp of it.
 void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
+
+/// 1 if each of the count floats at x is finite (neither infinite nor NaN), else 0.
+int gumbel_avx2_all_finite(const float *x, int64_t count);
 
 /// The index of the first largest of the n (at least 16) floats at x, or -1 if the largest is
 /// infinite or NaN: `Float.indexOfMaximum`'s vector search.

@@ -1,0 +1,20 @@
+#ifndef GUMBEL_AVX512_KERNELS_H
+#define GUMBEL_AVX512_KERNELS_H
+
+#include <stdint.h>
+
+#include "GumbelAVX2.h"
+
+// The element-by-element kernels (ElementwiseKernels.inc) compiled for AVX-512F: sixteen lanes
+// per instruction, the same bits as the AVX2 and Swift kernels. The AVX2 entry points
+// (GumbelAVX2.h) call them when gumbel_avx512_enabled_flag is set; Swift code never calls them
+// directly.
+
+void gumbel_avx512_threefry_words(
+    uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
+    int first_counts_up, int output, uint32_t *out);
+void gumbel_avx512_standard_gumbel_in_place(float *data, int64_t count, const float *addend);
+void gumbel_avx512_exp_of_non_positive(const float *from, float *to, int64_t count);
+int gumbel_avx512_all_finite(const float *x, int64_t count);
+
+#endif
