@@ -2,10 +2,11 @@
 // (`RandomBits.fillLinear` in GumbelRandom), the Gumbel transform of random words
 // (`Float.standardGumbelSamples`), the exponential of non-positive floats
 // (`VectorMath.expOfNonPositive`, in GumbelKernels), and the row steps of the softmax and its
-// pullback (`Float`'s `TensorFloatingPoint` requirements, in GumbelTensor). The first three
-// work element by element: their code is in ElementwiseKernels.inc, compiled here for AVX2 and
-// in AVX512Kernels.c for AVX-512F, and their entry points below run the AVX-512 form on
-// processors that have it (gumbel_avx512_enabled_flag). The
+// pullback (`Float`'s `TensorFloatingPoint` requirements, in GumbelTensor). The first three,
+// and the check that floats are finite (`Float.allFinite`), work element by element: their code
+// is in ElementwiseKernels.inc, compiled here for AVX2 and in AVX512Kernels.c for AVX-512F, and
+// their entry points below run the AVX-512 form on processors that have it
+// (gumbel_avx512_enabled_flag). The
 // Swift code documents the algorithms and their references (Salmon et al. 2011 for Threefry;
 // Moshier's Cephes `logf` and `expf` for the polynomials); this file repeats their operations
 // lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
