@@ -13,9 +13,10 @@ import GumbelAVX2
 /// without AVX2, off x86-64, and for inputs under ``minimumCount`` elements, the Swift kernels
 /// run. A change to the operations of one of these Swift kernels must be made in the C one too.
 ///
-/// The element-by-element kernels (Threefry words, the Gumbel transform, `exp`) are also
-/// compiled for AVX-512F, and run in that form on processors that have it (``usesAVX512``):
-/// sixteen lanes per instruction where AVX2 has eight, each element computed the same way.
+/// The element-by-element kernels (Threefry words, the Gumbel transform, `exp`, the check that
+/// floats are finite) are also compiled for AVX-512F, and run in that form on processors that
+/// have it (``usesAVX512``): sixteen lanes per instruction where AVX2 has eight, each element
+/// computed the same way.
 ///
 /// Set the environment variable `GUMBEL_DISABLE_AVX2` to a non-empty value to run the Swift
 /// kernels everywhere, or `GUMBEL_DISABLE_AVX512` to run the AVX2 forms where AVX-512 would
@@ -28,12 +29,13 @@ public enum AVX2 {
   @inlinable
   public static var isEnabled: Bool { gumbel_avx2_is_enabled() != 0 }
 
-  /// Whether the element-by-element kernels (``threefryWords(key:range:first:firstCountsUp:output:into:)``,
-  /// ``standardGumbelInPlace(_:count:adding:)``, ``expOfNonPositiveInPlace(_:count:)`` and the
-  /// exponential inside the softmax rows, ``allFinite(_:count:)``) run their AVX-512 form: sixteen lanes per
-  /// instruction, from the same C source as the AVX2 form, with the same bits. True when
-  /// ``isEnabled`` is, the processor and the operating system support AVX-512F, and the
-  /// environment variable `GUMBEL_DISABLE_AVX512` is unset or empty.
+  /// Whether the element-by-element kernels run their AVX-512 form: sixteen lanes per
+  /// instruction, from the same C source as the AVX2 form, with the same bits. They are
+  /// ``threefryWords(key:range:first:firstCountsUp:output:into:)``,
+  /// ``standardGumbelInPlace(_:count:adding:)``, ``expOfNonPositiveInPlace(_:count:)`` (also
+  /// inside the softmax rows) and ``allFinite(_:count:)``. True when ``isEnabled`` is, the
+  /// processor and the operating system support AVX-512F, and the environment variable
+  /// `GUMBEL_DISABLE_AVX512` is unset or empty.
   public static var usesAVX512: Bool { gumbel_avx512_is_enabled() != 0 }
 
   /// Whether the AVX2 kernels take an input of `count` elements: they are enabled and the
