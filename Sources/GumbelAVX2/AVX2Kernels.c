@@ -74,7 +74,6 @@ static inline float float_bits(uint32_t bits) {
   memcpy(&x, &bits, sizeof x);
   return x;
 }
-static inline f32x8 splat_bits(uint32_t bits) { return splat_f32(float_bits(bits)); }
 static inline f32x8 load8(const float *p) {
   f32x8 x;
   memcpy(&x, p, sizeof x);
@@ -87,10 +86,6 @@ static inline f32x8 load_partial(const float *p, int64_t count, float padding) {
   memcpy(&x, p, (size_t)count * sizeof(float));
   return x;
 }
-// The first `count` (at most 8) lanes of x.
-static inline void store_partial(float *p, int64_t count, f32x8 x) {
-  memcpy(p, &x, (size_t)count * sizeof(float));
-}
 // 0, 1, ..., 7: each lane's offset in a group of eight.
 static inline u32x8 lane_indices(void) { return (u32x8){0, 1, 2, 3, 4, 5, 6, 7}; }
 
@@ -99,8 +94,10 @@ static inline u32x8 lane_indices(void) { return (u32x8){0, 1, 2, 3, 4, 5, 6, 7};
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wpsabi"
 #define ELEMENTWISE(name) avx2_##name
+#define ELEMENTWISE_LINKAGE static
 #include "ElementwiseKernels.inc"
 #undef ELEMENTWISE
+#undef ELEMENTWISE_LINKAGE
 #pragma clang diagnostic pop
 
 void gumbel_avx2_threefry_words(

@@ -12,25 +12,12 @@
 #pragma clang fp contract(off)
 #pragma clang attribute push(__attribute__((target("avx2,avx512f"))), apply_to = function)
 
-#define ELEMENTWISE(name) avx512_##name
+// The entry points declared in AVX512Kernels.h, defined by the shared source itself.
+#define ELEMENTWISE(name) gumbel_avx512_##name
+#define ELEMENTWISE_LINKAGE
 #include "ElementwiseKernels.inc"
 #undef ELEMENTWISE
-
-void gumbel_avx512_threefry_words(
-    uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
-    int first_counts_up, int output, uint32_t *out) {
-  avx512_threefry_words(key0, key1, start, end, first0, first1, first_counts_up, output, out);
-}
-
-void gumbel_avx512_standard_gumbel_in_place(float *data, int64_t count, const float *addend) {
-  avx512_standard_gumbel_in_place(data, count, addend);
-}
-
-void gumbel_avx512_exp_of_non_positive(const float *from, float *to, int64_t count) {
-  avx512_exp_of_non_positive(from, to, count);
-}
-
-int gumbel_avx512_all_finite(const float *x, int64_t count) { return avx512_all_finite(x, count); }
+#undef ELEMENTWISE_LINKAGE
 
 #pragma clang attribute pop
 
