@@ -49,6 +49,12 @@ processor with AVX2 but without AVX-512 runs.
 
     python3 Benchmarks/speed/compare.py --swift-kernels --avx2-kernels
 
+Before and after a change: --baseline PATH times a second gumbel binary (say, a release build of
+the commit before) in the same alternating rounds, as column swift-base, and adds the column
+swift / swift-base (a ratio near 1 means unchanged speed):
+
+    python3 Benchmarks/speed/compare.py --baseline /tmp/gumbel-before
+
 Outputs: a markdown table (printed and written to --out, default Benchmarks/speed/results.md)
 and the raw numbers (--json, default Benchmarks/speed/results.json). Exit status 1 if a row FAILs.
 """
@@ -181,6 +187,8 @@ def main():
                    "GUMBEL_DISABLE_AVX2=1 (its Swift kernels alone), as column swift-sse2")
     p.add_argument("--avx2-kernels", action="store_true", help="also time the binary with "
                    "GUMBEL_DISABLE_AVX512=1 (AVX2 where it would choose AVX-512), as column swift-avx2")
+    p.add_argument("--baseline", type=Path, help="a second gumbel binary (say, the commit before), "
+                   "timed in the same rounds as column swift-base")
     p.add_argument("--no-swift", action="store_true", help="time JAX and PyTorch only")
     p.add_argument("--shapes", default="1x5,1024x10,1024x1000,16384x64", help="ROWSxCOLS,...")
     p.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of soft,hard,grad,noise")
@@ -202,6 +210,10 @@ def main():
         swifts.append(("swift-avx2", args.gumbel, {"GUMBEL_DISABLE_AVX512": "1"}))
     if args.swift_kernels and not args.no_swift:
         swifts.append(("swift-sse2", args.gumbel, {"GUMBEL_DISABLE_AVX2": "1"}))
+    if args.baseline and not args.no_swift:
+        if not args.baseline.is_file():
+            p.error(f"{args.baseline} not found")
+        swifts.append(("swift-base", args.baseline, {}))
 
     # Threads: before importing jax (XLA reads XLA_FLAGS once) and torch.
     n = args.threads
@@ -254,8 +266,8 @@ def main():
         "",
         "| op | shape | " + "".join(f"{k} ns/el | " for k in names) + "jax-jit ns/el | torch ns/el | "
         + "".join(f"{k} / best peer | " for k in names) + "µs/call " + " · ".join(names + ["jax", "torch"])
-        + " | done? |",
-        "|---|---|" + "--:|" * (2 * len(names) + 3) + "---|",
+        + " | done? |" + (" swift / swift-base |" if "swift-base" in names else ""),
+        "|---|---|" + "--:|" * (2 * len(names) + 3) + "---|" + ("--:|" if "swift-base" in names else ""),
     ]
     for op, rows, cols, call, ratios, what, bound, verdicts in rows_out:
         el = rows * cols
@@ -263,7 +275,8 @@ def main():
         verdict = ", ".join(f"{k} {v}" if len(names) > 1 else v for k, v in verdicts.items()) or "n/a"
         lines.append(f"| {op} | {rows}x{cols} | " + "".join(f"{fmt(call[k] / el)} | " for k in names)
                      + f"{fmt(call['jax'] / el)} | {fmt(call['torch'] / el)} | "
-                     + "".join(f"{fmt(ratios[k])} | " for k in names) + f"{us} | {verdict} ({what} ≤ {bound}×) |")
+                     + "".join(f"{fmt(ratios[k])} | " for k in names) + f"{us} | {verdict} ({what} ≤ {bound}×) |"
+                     + (f" {call['swift'] / call['swift-base']:.3f} |" if "swift-base" in call and "swift" in call else ""))
     table = "\n".join(lines) + "\n"
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
