@@ -1,16 +1,18 @@
 import Foundation
-import XCTest
 import GumbelData
+import Testing
 
-final class MNISTTests: XCTestCase {
-  var directory: String!
+/// The MNIST readers (CSV and IDX, plain and gzipped) on small files written to a fresh
+/// directory per test, and on the vendored subset.
+@Suite final class MNISTTests {
+  let directory: String
 
-  override func setUpWithError() throws {
+  init() throws {
     directory = NSTemporaryDirectory() + "gumbel-data-tests-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
   }
 
-  override func tearDownWithError() throws {
+  deinit {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
@@ -28,20 +30,20 @@ final class MNISTTests: XCTestCase {
     return out + data
   }
 
-  func testCSVOfTinyImages() throws {
+  @Test func csvOfTinyImages() throws {
     let file = try write(Array("0,255,128,3,7\n1,2,3,4,0\r\n\n".utf8), "a.csv")
     let images = try MNIST.readCSV(path: file, rows: 2, columns: 2)
-    XCTAssertEqual(images.labels, [7, 0])
-    XCTAssertEqual(images.pixels, [0, 255, 128, 3, 1, 2, 3, 4])
-    XCTAssertEqual(images.binarized(), [0, 1, 1, 0, 0, 0, 0, 0])
+    #expect(images.labels == [7, 0])
+    #expect(images.pixels == [0, 255, 128, 3, 1, 2, 3, 4])
+    #expect(images.binarized() == [0, 1, 1, 0, 0, 0, 0, 0])
   }
 
-  func testGzippedCSV() throws {
+  @Test func gzippedCSV() throws {
     let file = try write(gzipStored(Array("0,255,128,3,7\n".utf8)), "a.csv.gz")
-    XCTAssertEqual(try MNIST.readCSV(path: file, rows: 2, columns: 2).labels, [7])
+    #expect(try MNIST.readCSV(path: file, rows: 2, columns: 2).labels == [7])
   }
 
-  func testMalformedCSVNamesFileAndLine() throws {
+  @Test func malformedCSVNamesFileAndLine() throws {
     let cases: [(String, Int, String)] = [
       ("0,1,2,3,4\n0,1,2,3\n", 2, "4 fields; expected 5"),
       ("0,1,2,3,4\n0,1,2,3,4\n0,1,x,3,4\n", 3, "field 3 has 'x'"),
@@ -53,72 +55,74 @@ final class MNISTTests: XCTestCase {
     ]
     for (text, line, message) in cases {
       let file = try write(Array(text.utf8), "bad.csv")
-      XCTAssertThrowsError(try MNIST.readCSV(path: file, rows: 2, columns: 2)) { error in
-        guard case let .malformedLine(path, errorLine, reason) = error as? DataError else { return XCTFail("\(error)") }
-        XCTAssertEqual(path, file)
-        XCTAssertEqual(errorLine, line, text)
-        XCTAssertTrue(reason.contains(message), "\(reason) should contain \(message)")
-        XCTAssertTrue("\(error)".hasPrefix("\(file), line \(line): "))
+      let error = #expect(throws: DataError.self) { try MNIST.readCSV(path: file, rows: 2, columns: 2) }
+      guard let error else { continue }
+      guard case let .malformedLine(errorPath, errorLine, reason) = error else {
+        Issue.record("\(error)")
+        continue
       }
+      #expect(errorPath == file)
+      #expect(errorLine == line, "\(text)")
+      #expect(reason.contains(message), "\(reason) should contain \(message)")
+      #expect("\(error)".hasPrefix("\(file), line \(line): "))
     }
   }
 
-  func testMissingFile() {
-    XCTAssertThrowsError(try MNIST.readCSV(path: path("none.csv"))) { error in
-      XCTAssertEqual(error as? DataError, .unreadable(path: path("none.csv"), reason: "no such file"))
+  @Test func missingFile() {
+    #expect(throws: DataError.unreadable(path: path("none.csv"), reason: "no such file")) {
+      try MNIST.readCSV(path: self.path("none.csv"))
     }
   }
 
-  func testIDXPairPlainAndGzipped() throws {
+  @Test func idxPairPlainAndGzipped() throws {
     let pixels: [UInt8] = (0..<(3 * 2 * 4)).map { UInt8($0 * 10) }
     _ = try write(idx([3, 2, 4], pixels), "train-images-idx3-ubyte")
     _ = try write(gzipStored(idx([3], [5, 0, 9])), "train-labels-idx1-ubyte.gz")
     _ = try write(gzipStored(idx([1, 2, 4], Array(pixels[..<8]))), "t10k-images-idx3-ubyte.gz")
     _ = try write(idx([1], [2]), "t10k-labels-idx1-ubyte")
     let (train, test) = try MNIST.readIDXDirectory(directory)
-    XCTAssertEqual(train.labels, [5, 0, 9])
-    XCTAssertEqual(train.pixels, pixels)
-    XCTAssertEqual([train.rows, train.columns], [2, 4])
-    XCTAssertEqual(test.labels, [2])
-    XCTAssertEqual(test.pixels, Array(pixels[..<8]))
+    #expect(train.labels == [5, 0, 9])
+    #expect(train.pixels == pixels)
+    #expect([train.rows, train.columns] == [Int]([2, 4]))
+    #expect(test.labels == [2])
+    #expect(test.pixels == Array(pixels[..<8]))
   }
 
-  func testMalformedIDX() throws {
+  @Test func malformedIDX() throws {
     let short = try write(idx([3, 2, 4], [1, 2, 3]), "short-idx3-ubyte")
-    XCTAssertThrowsError(try MNIST.readIDX(path: short)) { error in
-      XCTAssertTrue("\(error)".contains("short-idx3-ubyte"))
-      XCTAssertTrue("\(error)".contains("need 24 bytes of data, the file has 3"))
-    }
+    let shortError = #expect(throws: DataError.self) { try MNIST.readIDX(path: short) }
+    #expect(shortError?.description.contains("short-idx3-ubyte") == true)
+    #expect(shortError?.description.contains("need 24 bytes of data, the file has 3") == true)
     let floats = try write([0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0], "float-idx1")
-    XCTAssertThrowsError(try MNIST.readIDX(path: floats)) { error in XCTAssertTrue("\(error)".contains("element type 0xd")) }
+    let floatError = #expect(throws: DataError.self) { try MNIST.readIDX(path: floats) }
+    #expect(floatError?.description.contains("element type 0xd") == true)
     let images = try write(idx([2, 1, 1], [1, 2]), "i")
     let labels = try write(idx([3], [1, 2, 3]), "l")
-    XCTAssertThrowsError(try MNIST.readIDX(images: images, labels: labels)) { error in
-      XCTAssertTrue("\(error)".contains("3 labels for the 2 images"))
-    }
-    XCTAssertThrowsError(try MNIST.readIDXDirectory(path("nowhere")))
+    let mismatch = #expect(throws: DataError.self) { try MNIST.readIDX(images: images, labels: labels) }
+    #expect(mismatch?.description.contains("3 labels for the 2 images") == true)
+    #expect(throws: DataError.self) { try MNIST.readIDXDirectory(self.path("nowhere")) }
   }
 
-  func testHoldingOutTheLastImagesOfEachLabel() throws {
+  @Test func holdingOutTheLastImagesOfEachLabel() throws {
     let labels = [0, 0, 0, 1, 1, 1, 1]
     let images = LabeledImages(pixels: labels.indices.map { UInt8($0) }, labels: labels, rows: 1, columns: 1)
     let (train, test) = try images.holdingOutLast(2)
-    XCTAssertEqual(train.pixels, [0, 3, 4])
-    XCTAssertEqual(test.pixels, [1, 2, 5, 6])
-    XCTAssertThrowsError(try images.holdingOutLast(3))
+    #expect(train.pixels == [0, 3, 4])
+    #expect(test.pixels == [1, 2, 5, 6])
+    #expect(throws: DataError.self) { try images.holdingOutLast(3) }
   }
 
   /// The vendored file: 5,000 images, 500 per digit in label order; 4,000 train and 1,000 test.
-  func testVendoredMNISTSubset() throws {
+  @Test func vendoredMNISTSubset() throws {
     let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("Data/mnist_5k.csv.gz").path
     let images = try MNIST.readCSV(path: file)
-    XCTAssertEqual(images.count, 5000)
-    XCTAssertEqual(images.labels, (0..<10).flatMap { Array(repeating: $0, count: 500) })
+    #expect(images.count == 5000)
+    #expect(images.labels == (0..<10).flatMap { Array(repeating: $0, count: 500) })
     let (train, test) = try images.holdingOutLast(100, path: file)
-    XCTAssertEqual(train.count, 4000)
-    XCTAssertEqual(test.count, 1000)
-    XCTAssertEqual(test.labels, (0..<10).flatMap { Array(repeating: $0, count: 100) })
-    XCTAssertEqual(Array(test.pixels[..<784]), Array(images.pixels[(400 * 784)..<(401 * 784)]))
+    #expect(train.count == 4000)
+    #expect(test.count == 1000)
+    #expect(test.labels == (0..<10).flatMap { Array(repeating: $0, count: 100) })
+    #expect(Array(test.pixels[..<784]) == Array(images.pixels[(400 * 784)..<(401 * 784)]))
   }
 }

@@ -2,7 +2,8 @@ import _Differentiation
 import GumbelKit
 import Testing
 
-/// The README's quick start, compiled and checked, so that it stays true.
+/// The README's quick start (also in the DocC article GettingStarted.md), compiled and checked,
+/// so that it stays true.
 @Suite struct ReadmeExampleTests {
   @Test func quickStart() throws {
     let logits = Tensor<Float>([0.2, 0.2, 0.2, 0.2, 0.2]).log()
@@ -23,5 +24,24 @@ import Testing
     #expect(hard.scalars[2] == 1)
     // d(index^2) = 2 * index * d(index), and d(index) is the gradient of sum_k k y_k.
     #expect(zip(g.scalars, grad.logits.scalars).allSatisfy { abs($0 - 4 * $1) < 1e-5 })
+  }
+
+  /// The DocC article's keys and estimator examples (Sources/GumbelKit/GumbelKit.docc/GettingStarted.md).
+  @Test func gettingStartedKeysAndEstimator() throws {
+    let key = PRNGKey(seed: 48, scheme: .original)
+    let (next, subkey) = key.split()
+    let noise = try subkey.gumbel(shape: [3, 5], as: Float.self)
+    #expect(noise.count == 15 && noise.allSatisfy(\.isFinite))
+    #expect(next != subkey)
+
+    let values = Tensor<Float>([0, 1, 2, 3, 4])
+    let estimator = try Estimator<Float>(.reinmax, temperature: 1)
+    let batch = Tensor<Float>(rows: [[0.2, 0.2, 0.2, 0.2, 0.2]]).log()
+    let estimate = gradient(at: batch) { l in
+      let z = estimator.sample(logits: l, using: key)
+      let loss = (z * values).sumAlongLastAxis().squared()
+      return estimator.surrogateLoss(logits: l, sample: z, loss: loss).mean()
+    }
+    #expect(estimate.shape == [1, 5] && estimate.scalars.allSatisfy(\.isFinite))
   }
 }
