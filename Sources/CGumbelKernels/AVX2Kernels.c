@@ -14,7 +14,7 @@
 // operations must be made here too: the tests that compare the two (the AVX2 suites and
 // KernelChoiceTests) fail until it is.
 
-#include "GumbelAVX2.h"
+#include "CGumbelKernels.h"
 #include "AVX512Kernels.h"
 
 #include <stdlib.h>

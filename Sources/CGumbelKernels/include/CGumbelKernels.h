@@ -1,5 +1,5 @@
-#ifndef GUMBEL_AVX2_H
-#define GUMBEL_AVX2_H
+#ifndef C_GUMBEL_KERNELS_H
+#define C_GUMBEL_KERNELS_H
 
 #include <stdint.h>
 
