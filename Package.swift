@@ -16,10 +16,14 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
-    // AVX2 forms of the hottest kernels (C, chosen at run time; same bits as the Swift ones).
-    .target(name: "GumbelAVX2"),
-    // Vectorised elementary functions and the row-parallel loop of the batch kernels.
-    .target(name: "GumbelKernels", dependencies: ["GumbelAVX2"]),
+    // The C forms of the hottest kernels, for AVX2 and AVX-512F, chosen at run time (same bits
+    // as the Swift forms).
+    .target(name: "CGumbelKernels"),
+    // Every kernel (package access): Threefry, the Gumbel transform, exp/log, softmax rows and
+    // pullbacks, argmax, sums, the matrix product; the run-time path choice; the row-parallel loop.
+    .target(
+      name: "GumbelKernels",
+      dependencies: ["CGumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
     // Keys: JAX's Threefry-2x32 PRNG and its samplers. No autodiff here.
     .target(
       name: "GumbelRandom",
@@ -31,7 +35,7 @@ let package = Package(
     // Gumbel, Categorical and GumbelSoftmax (Concrete) distributions.
     .target(
       name: "GumbelDistributions",
-      dependencies: ["GumbelRandom", "GumbelTensor", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", .product(name: "RealModule", package: "swift-numerics")]),
     // Gradient estimators for discrete variables.
     .target(
       name: "GumbelEstimators",
@@ -46,7 +50,7 @@ let package = Package(
     .target(
       name: "GumbelPlot",
       dependencies: ["GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelTensor"]),
-    // Umbrella module: re-exports the above.
+    // Umbrella module: re-exports the public modules (of GumbelKernels, only `Parallelism`).
     .target(
       name: "GumbelKit",
       dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators", "GumbelNN", "GumbelData", "GumbelPlot"]),
@@ -64,7 +68,7 @@ let package = Package(
       path: "Tests/_GumbelTestSupport"),
     .testTarget(
       name: "GumbelKernelsTests",
-      dependencies: ["GumbelKernels", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelKernels", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelRandomTests",
       dependencies: ["GumbelRandom", "GumbelKernels", "_GumbelTestSupport"],

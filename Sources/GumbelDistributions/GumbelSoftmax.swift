@@ -181,7 +181,7 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
   ) -> Tensor<Scalar> {
     let contents = form.forwardContents
     return form.value(
-      of: Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: contents),
+      of: GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, contents: contents),
       contents: contents)
   }
 
@@ -191,10 +191,10 @@ public struct GumbelSoftmax<Scalar: DistributionFloatingPoint>: Differentiable {
     _ form: SampleForm, logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?
   ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Scalar)) {
     let contents: GumbelSoftmaxDrawContents = form == .soft ? .sampleAndPerturbedLogits : .argmax
-    let draw = Scalar.gumbelSoftmaxDraw(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
+    let draw = GumbelSoftmaxKernels.draw(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
     let logitsShape = logits.shape
     return (form.value(of: draw, contents: contents), { v in
-      let gradients = Scalar.gumbelSoftmaxPullback(
+      let gradients = GumbelSoftmaxKernels.pullback(
         of: draw, upstream: form.softUpstream(v, draw: draw), temperature: temperature, logitsShape: logitsShape)
       return (gradients.logits, gradients.temperature)
     })

@@ -48,19 +48,40 @@ public struct GumbelSoftmaxDraw<Scalar: DistributionFloatingPoint> {
 /// block is in cache: Gumbel noise for the block (the same bits as `key.gumbel(count:)` gives
 /// for those elements), plus the logits (added as the noise is made when the block's logit
 /// rows are consecutive), then the rows' softmax
-/// (`Tensor.softmaxRowsInPlace`, the kernel of `Tensor.softmax`), or only each row's argmax
-/// when that is all the caller needs. Blocks run on up to ``Parallelism/maxThreads`` threads
+/// (`Kernels.softmaxRowsInPlace`, the kernel of `Tensor.softmax`), or only each row's argmax
+/// when that is all the caller needs. Blocks run on up to `Parallelism.maxThreads` threads
 /// and do not depend on the thread count, so neither do the results.
 ///
-/// The functions are generic and inlinable; ``DistributionFloatingPoint`` exposes them as
-/// requirements that `Float` and `Double` implement by calling them, so every call runs code
-/// specialised for its scalar type, even from generic code.
+/// The functions are generic and inlinable. Each calls its body for `Float` or `Double` by
+/// name when `Scalar` is one of them (a comparison that folds away once specialised), so every
+/// call runs code specialised for its scalar type, even from a generic caller that the
+/// compiler did not specialise (a distribution method, a layer).
 public enum GumbelSoftmaxKernels {
   /// Draws `softmax((logits + g) / temperature)` for each row, with `g` standard Gumbel noise
   /// from `key` for `count` samples (shape `[count] + logits.shape`) or one per row of logits,
   /// or only as much of it as `contents` asks for.
   @inlinable
   public static func draw<Scalar: DistributionFloatingPoint>(
+    logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
+  ) -> GumbelSoftmaxDraw<Scalar> {
+    if Scalar.self == Float.self {
+      let draw = drawSpecialised(
+        logits: kernelCast(logits, to: Tensor<Float>.self), temperature: kernelCast(temperature, to: Float.self), key: key,
+        count: count, contents: contents)
+      return kernelCast(draw, to: GumbelSoftmaxDraw<Scalar>.self)
+    }
+    if Scalar.self == Double.self {
+      let draw = drawSpecialised(
+        logits: kernelCast(logits, to: Tensor<Double>.self), temperature: kernelCast(temperature, to: Double.self), key: key,
+        count: count, contents: contents)
+      return kernelCast(draw, to: GumbelSoftmaxDraw<Scalar>.self)
+    }
+    return drawSpecialised(logits: logits, temperature: temperature, key: key, count: count, contents: contents)
+  }
+
+  /// ``draw(logits:temperature:key:count:contents:)``'s body, called for a concrete type.
+  @inlinable
+  static func drawSpecialised<Scalar: DistributionFloatingPoint>(
     logits: Tensor<Scalar>, temperature: Scalar, key: PRNGKey, count: Int?, contents: GumbelSoftmaxDrawContents
   ) -> GumbelSoftmaxDraw<Scalar> {
     let shape = count.map { [$0] + logits.shape } ?? logits.shape
@@ -98,7 +119,7 @@ public enum GumbelSoftmaxKernels {
               if let kept { (kept + start).update(from: out! + start, count: block.count * k) }
               switch contents {
               case .argmax, .oneHot:
-                Scalar.indexOfMaximumRows(out! + start, rows: block.count, columns: k, into: argmax! + block.lowerBound)
+                Kernels.indexOfMaximumRows(out! + start, rows: block.count, columns: k, into: argmax! + block.lowerBound)
                 if contents == .oneHot {
                   for r in block {
                     let row = out! + r * k
@@ -107,7 +128,7 @@ public enum GumbelSoftmaxKernels {
                   }
                 }
               case .sample, .sampleAndPerturbedLogits:
-                Tensor<Scalar>.softmaxRowsInPlace(
+                Kernels.softmaxRowsInPlace(
                   out! + start, rows: block.count, columns: k, temperature: temperature, argmax: argmax! + block.lowerBound)
               }
             }
@@ -121,7 +142,7 @@ public enum GumbelSoftmaxKernels {
   /// The gradients, with respect to the logits (of shape `logitsShape`) and the temperature,
   /// of `<upstream, sample>` for a draw that kept its perturbed logits (contents `.argmax` or
   /// `.sampleAndPerturbedLogits`): the softmax's pullback block by block
-  /// (`TensorFloatingPoint.softmaxPullbackRows`), summed over the sample's leading dimensions.
+  /// (`Kernels.softmaxPullbackRows`), summed over the sample's leading dimensions.
   /// For an `.argmax` draw each block's soft sample is first recomputed into the gradient's
   /// buffer from the perturbed logits and their known argmax (the forward kernel's softmax
   /// steps, so with the same bits).
@@ -129,6 +150,26 @@ public enum GumbelSoftmaxKernels {
   /// thread count.
   @inlinable
   public static func pullback<Scalar: DistributionFloatingPoint>(
+    of draw: GumbelSoftmaxDraw<Scalar>, upstream v: [Scalar], temperature: Scalar, logitsShape: [Int]
+  ) -> (logits: Tensor<Scalar>, temperature: Scalar) {
+    if Scalar.self == Float.self {
+      let gradients = pullbackSpecialised(
+        of: kernelCast(draw, to: GumbelSoftmaxDraw<Float>.self), upstream: kernelCast(v, to: [Float].self),
+        temperature: kernelCast(temperature, to: Float.self), logitsShape: logitsShape)
+      return kernelCast(gradients, to: (logits: Tensor<Scalar>, temperature: Scalar).self)
+    }
+    if Scalar.self == Double.self {
+      let gradients = pullbackSpecialised(
+        of: kernelCast(draw, to: GumbelSoftmaxDraw<Double>.self), upstream: kernelCast(v, to: [Double].self),
+        temperature: kernelCast(temperature, to: Double.self), logitsShape: logitsShape)
+      return kernelCast(gradients, to: (logits: Tensor<Scalar>, temperature: Scalar).self)
+    }
+    return pullbackSpecialised(of: draw, upstream: v, temperature: temperature, logitsShape: logitsShape)
+  }
+
+  /// ``pullback(of:upstream:temperature:logitsShape:)``'s body, called for a concrete type.
+  @inlinable
+  static func pullbackSpecialised<Scalar: DistributionFloatingPoint>(
     of draw: GumbelSoftmaxDraw<Scalar>, upstream v: [Scalar], temperature: Scalar, logitsShape: [Int]
   ) -> (logits: Tensor<Scalar>, temperature: Scalar) {
     // An `.argmax` draw holds the perturbed logits in `sample`; the others keep them apart.
@@ -151,7 +192,7 @@ public enum GumbelSoftmaxKernels {
                 let partials = partials.baseAddress!, argmax = argmax.baseAddress!
                 Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
                   let start = block.lowerBound * k
-                  let blockSum = Scalar.softmaxPullbackRows(
+                  let blockSum = Kernels.softmaxPullbackRows(
                     x: p + start, sample: recomputesSample ? nil : y + start, upstream: v + start,
                     argmax: argmax + block.lowerBound, rows: block.count, columns: k, temperature: temperature,
                     into: dx + start)

@@ -13,11 +13,11 @@
 extension Array {
   /// The most elements for which the initialisers below copy from a collection.
   @inlinable
-  public static var specializedAllocationLimit: Int { 256 }
+  package static var specializedAllocationLimit: Int { 256 }
 
   /// `count` copies of `value`, as `Array(repeating:count:)`.
   @inlinable
-  public init(filling count: Int, with value: Element) {
+  package init(filling count: Int, with value: Element) {
     if count <= Self.specializedAllocationLimit {
       self.init(repeatElement(value, count: count))
     } else {
@@ -32,7 +32,7 @@ extension Array {
   /// - Precondition: `Element` is a trivial type (a float or an integer), for which writing an
   ///   element and initialising it are the same.
   @inlinable
-  public init(count: Int, placeholder: Element, writing body: (UnsafeMutableBufferPointer<Element>) -> Void) {
+  package init(count: Int, placeholder: Element, writing body: (UnsafeMutableBufferPointer<Element>) -> Void) {
     assert(_isPOD(Element.self), "\(Element.self) is not a trivial type")
     if count <= Self.specializedAllocationLimit {
       self.init(repeatElement(placeholder, count: count))

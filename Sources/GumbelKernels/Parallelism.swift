@@ -18,14 +18,14 @@ public enum Parallelism {
   /// Work below this many elements runs on the calling thread: waking a second thread costs
   /// more than it saves. (Sampling costs 5 to 20 ns per element on one core, so 8,192
   /// elements are 40 to 160 µs of work, against some microseconds to wake a thread.)
-  public static let minimumParallelElements = 1 << 13
+  @usableFromInline package static let minimumParallelElements = 1 << 13
 
   /// Splits `0..<count` rows, of `elementsPerRow` elements each, into blocks of `blockRows`
   /// rows (the last may be shorter) and calls `body(blockIndex, rowRange)` for each, on up to
   /// ``maxThreads`` threads. Blocks are fixed by `blockRows` alone, so callers that keep
   /// per-block results get the same results for any thread count.
   @inlinable
-  public static func forEachBlock(
+  package static func forEachBlock(
     rows count: Int, elementsPerRow: Int, blockRows: Int, _ body: (Int, Range<Int>) -> Void
   ) {
     let blockRows = max(1, blockRows)
@@ -56,7 +56,7 @@ public enum Parallelism {
   /// (8 KB of `Float`, so that a block's passes stay in the first-level cache, and a batch of
   /// 1024 x 10 makes five blocks to share between threads).
   @inlinable
-  public static func blockRows(elementsPerRow: Int, targetElements: Int = 1 << 11) -> Int {
+  package static func blockRows(elementsPerRow: Int, targetElements: Int = 1 << 11) -> Int {
     max(1, targetElements / max(1, elementsPerRow))
   }
 }

@@ -6,8 +6,9 @@
 /// of the correctly rounded result over their whole domain (measured against `Double` in
 /// `VectorMathTests`), branch-free, and written with Swift's portable `SIMD8` and `SIMD16`,
 /// which the compiler maps to the vector registers of the target.
-public enum VectorMath {
-  public typealias Lanes = SIMD8<Float>
+@usableFromInline
+package enum VectorMath {
+  @usableFromInline package typealias Lanes = SIMD8<Float>
 
   /// `e^x` lane by lane: `x = n ln 2 + r` with `|r| <= ln 2 / 2`, then
   /// `e^r = 1 + r + r^2 P(r)` (degree-5 `P`) and the exponent `n` added to the bits.
@@ -16,7 +17,7 @@ public enum VectorMath {
   /// `+infinity` above `88.72`; subnormal results for `x` between those bounds are scaled in
   /// two steps so they are not flushed to zero. NaN gives NaN.
   @inlinable @inline(__always)
-  public static func exp(_ x: Lanes) -> Lanes {
+  package static func exp(_ x: Lanes) -> Lanes {
     // x clamped to [-104, 89]: below -104 the result rounds to 0 (e^-104 is under half the
     // smallest subnormal), above 89 it overflows to infinity; NaN is restored at the end.
     let high = Lanes(repeating: 89)
@@ -33,7 +34,7 @@ public enum VectorMath {
   /// `(x - max x) / temperature` of a softmax: the same values, without the steps for
   /// overflow, which cannot happen there.
   @inlinable @inline(__always)
-  public static func expOfNonPositive(_ x: Lanes) -> Lanes {
+  package static func expOfNonPositive(_ x: Lanes) -> Lanes {
     select(x, where: notANumberMask(x), otherwise: expOfClamped(raisedToExpLowerBound(x)))
   }
 
@@ -76,7 +77,7 @@ public enum VectorMath {
 
   /// The larger of `a` and `b` lane by lane, for lanes without NaN.
   @inlinable @inline(__always)
-  public static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes {
+  package static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes {
     select(b, where: signMask(a - b), otherwise: a)
   }
 
@@ -93,7 +94,7 @@ public enum VectorMath {
   /// - Precondition: every lane is a positive normal float (this is the range the Gumbel
   ///   sampler uses); other inputs give unspecified finite values.
   @inlinable @inline(__always)
-  public static func logOfPositiveNormal<V: FloatLanes>(_ x: V) -> V {
+  package static func logOfPositiveNormal<V: FloatLanes>(_ x: V) -> V {
     // Adding the bits of 1 minus those of sqrt(1/2) carries into the exponent exactly when the
     // significand is at least sqrt(1/2)'s: m in [sqrt(1/2), sqrt(2)) and its exponent e come
     // from integer steps alone (as in musl's logf); a select here would make the compiler
@@ -131,33 +132,33 @@ extension VectorMath {
   /// of two different floats is never zero, and `-infinity - (-infinity)` is NaN, whose lanes
   /// are the caller's to handle).
   @inlinable @inline(__always)
-  public static func signMask(_ difference: Lanes) -> SIMD8<UInt32> {
+  package static func signMask(_ difference: Lanes) -> SIMD8<UInt32> {
     unsafeBitCast(unsafeBitCast(difference, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
   }
 
   /// All ones in the lanes where `a == b` (so where both are zeros of any sign), zero elsewhere
   /// (and where either is NaN).
   @inlinable @inline(__always)
-  public static func equalMask(_ a: Lanes, _ b: Lanes) -> SIMD8<UInt32> {
+  package static func equalMask(_ a: Lanes, _ b: Lanes) -> SIMD8<UInt32> {
     SIMD8<UInt32>(repeating: 0).replacing(with: .max, where: a .== b)
   }
 
   /// All ones in the lanes that hold NaN: those whose magnitude bits exceed infinity's.
   @inlinable @inline(__always)
-  public static func notANumberMask(_ x: Lanes) -> SIMD8<UInt32> {
+  package static func notANumberMask(_ x: Lanes) -> SIMD8<UInt32> {
     let magnitude = unsafeBitCast(x.bitPattern & 0x7FFF_FFFF, to: SIMD8<Int32>.self)
     return unsafeBitCast((Int32(0x7F80_0000) &- magnitude) &>> 31, to: SIMD8<UInt32>.self)
   }
 
   /// All ones in the lanes that hold an infinity or NaN (all exponent bits set).
   @inlinable @inline(__always)
-  public static func nonFiniteMask(_ x: Lanes) -> SIMD8<UInt32> {
+  package static func nonFiniteMask(_ x: Lanes) -> SIMD8<UInt32> {
     zeroBitsMask((x.bitPattern & 0x7F80_0000) ^ 0x7F80_0000)
   }
 
   /// All ones in the lanes that hold +0 or -0.
   @inlinable @inline(__always)
-  public static func zeroMask(_ x: Lanes) -> SIMD8<UInt32> {
+  package static func zeroMask(_ x: Lanes) -> SIMD8<UInt32> {
     zeroBitsMask(x.bitPattern & 0x7FFF_FFFF)
   }
 
@@ -169,13 +170,13 @@ extension VectorMath {
 
   /// `chosen` in the lanes where `mask` is all ones, `otherwise` where it is zero.
   @inlinable @inline(__always)
-  public static func select(_ chosen: Lanes, where mask: SIMD8<UInt32>, otherwise: Lanes) -> Lanes {
+  package static func select(_ chosen: Lanes, where mask: SIMD8<UInt32>, otherwise: Lanes) -> Lanes {
     Lanes(bitPattern: (chosen.bitPattern & mask) | (otherwise.bitPattern & ~mask))
   }
 
   /// The sum of the lanes, in a fixed order: the halves, then their halves, then the pair.
   @inlinable @inline(__always)
-  public static func sum(_ x: Lanes) -> Float {
+  package static func sum(_ x: Lanes) -> Float {
     let quarter = x.lowHalf + x.highHalf
     let pair = quarter.lowHalf + quarter.highHalf
     return pair[0] + pair[1]
@@ -183,7 +184,7 @@ extension VectorMath {
 
   /// The largest lane, for lanes without NaN.
   @inlinable @inline(__always)
-  public static func maximum(of x: Lanes) -> Float {
+  package static func maximum(of x: Lanes) -> Float {
     var m = x[0]
     for lane in 1..<Lanes.scalarCount { m = Swift.max(m, x[lane]) }
     return m
@@ -191,13 +192,13 @@ extension VectorMath {
 
   /// Eight floats from `source`.
   @inlinable @inline(__always)
-  public static func load(_ source: UnsafePointer<Float>) -> Lanes {
+  package static func load(_ source: UnsafePointer<Float>) -> Lanes {
     UnsafeRawPointer(source).loadUnaligned(as: Lanes.self)
   }
 
   /// Writes eight floats to `destination`.
   @inlinable @inline(__always)
-  public static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>) {
+  package static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(destination).storeBytes(of: x, as: Lanes.self)
   }
 
@@ -205,7 +206,7 @@ extension VectorMath {
   /// through a copy on the stack: a vector filled lane by lane makes the compiler compute
   /// with it one lane at a time.
   @inlinable @inline(__always)
-  public static func load(_ source: UnsafePointer<Float>, count: Int, padding: Float) -> Lanes {
+  package static func load(_ source: UnsafePointer<Float>, count: Int, padding: Float) -> Lanes {
     if count >= Lanes.scalarCount { return load(source) }
     return withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 1) { group in
       let group = UnsafeMutableRawPointer(group.baseAddress!)
@@ -218,7 +219,7 @@ extension VectorMath {
   /// Writes the first `count` (at most 8) lanes of `x` to `destination`, through a copy on the
   /// stack.
   @inlinable @inline(__always)
-  public static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>, count: Int) {
+  package static func store(_ x: Lanes, to destination: UnsafeMutablePointer<Float>, count: Int) {
     if count >= Lanes.scalarCount { return store(x, to: destination) }
     withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 1) { group in
       let group = UnsafeMutableRawPointer(group.baseAddress!)
@@ -230,7 +231,8 @@ extension VectorMath {
 
 /// A vector of `Float` lanes that ``VectorMath`` can also read as its bits: `SIMD8<Float>`
 /// (``VectorMath/Lanes``) and `SIMD16<Float>`.
-public protocol FloatLanes: SIMD where Scalar == Float {
+@usableFromInline
+package protocol FloatLanes: SIMD where Scalar == Float {
   /// The lanes' IEEE 754 bits, one `UInt32` per lane.
   associatedtype Bits: SIMD where Bits.Scalar == UInt32
   /// The same bits read as `Int32`.
@@ -240,19 +242,19 @@ public protocol FloatLanes: SIMD where Scalar == Float {
 extension FloatLanes {
   /// The lanes' IEEE 754 bits (a reinterpretation: both vectors have the same size).
   @inlinable @inline(__always)
-  public var bitPattern: Bits { unsafeBitCast(self, to: Bits.self) }
+  package var bitPattern: Bits { unsafeBitCast(self, to: Bits.self) }
 
   /// Floats from their IEEE 754 bits (a reinterpretation).
   @inlinable @inline(__always)
-  public init(bitPattern bits: Bits) { self = unsafeBitCast(bits, to: Self.self) }
+  package init(bitPattern bits: Bits) { self = unsafeBitCast(bits, to: Self.self) }
 }
 
 extension SIMD8: FloatLanes where Scalar == Float {
-  public typealias Bits = SIMD8<UInt32>
-  public typealias SignedBits = SIMD8<Int32>
+  @usableFromInline package typealias Bits = SIMD8<UInt32>
+  @usableFromInline package typealias SignedBits = SIMD8<Int32>
 }
 
 extension SIMD16: FloatLanes where Scalar == Float {
-  public typealias Bits = SIMD16<UInt32>
-  public typealias SignedBits = SIMD16<Int32>
+  @usableFromInline package typealias Bits = SIMD16<UInt32>
+  @usableFromInline package typealias SignedBits = SIMD16<Int32>
 }

@@ -1,8 +1,9 @@
-// The umbrella module: `import GumbelKit` brings in the whole library.
+// The umbrella module: `import GumbelKit` brings in the public modules. Of the kernel layer
+// (GumbelKernels, package access), only the thread-count setting `Parallelism` is public.
 @_exported import GumbelData
 @_exported import GumbelDistributions
 @_exported import GumbelEstimators
-@_exported import GumbelKernels
+@_exported import enum GumbelKernels.Parallelism
 @_exported import GumbelNN
 @_exported import GumbelPlot
 @_exported import GumbelRandom

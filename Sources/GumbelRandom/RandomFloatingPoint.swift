@@ -1,28 +1,15 @@
+import GumbelKernels
 import RealModule
 
 /// A floating-point type that the samplers produce: `Float` (from 32 random bits) and
 /// `Double` (from 64, as JAX does with `jax_enable_x64`).
 public protocol RandomFloatingPoint: BinaryFloatingPoint, Real, Sendable {
-  /// The raw word that one sample of this type consumes.
+  /// The raw word that one sample of this type consumes: `UInt32` or `UInt64`.
   associatedtype RandomWord: FixedWidthInteger & UnsignedInteger & Sendable
 
-  /// Words `range` of the random words for `count` samples from `key`, written to
-  /// `out[0..<range.count]`.
-  static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<RandomWord>)
-
-  /// The standard Gumbel sample that one random word gives (see ``standardGumbelSamples(key:count:range:into:)``).
+  /// The standard Gumbel sample that one random word gives: `-log(-log(u))` with
+  /// `u = max(tiny, unitInterval(word) * (1 - tiny) + tiny)`, as `jax.random.gumbel` computes it.
   static func standardGumbel(fromRandomWord word: RandomWord) -> Self
-
-  /// Samples `range` of the `count` standard Gumbel samples of `key`, written to
-  /// `out[0..<range.count]`: equal, bit for bit, to the same elements of
-  /// `key.gumbel(count: count)`.
-  static func standardGumbelSamples(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<Self>)
-
-  /// ``standardGumbelSamples(key:count:range:into:)`` plus `addend[i]` for each sample
-  /// `out[i]`: the perturbed logits `logits + g` of a Gumbel-max draw, with the bits of the
-  /// samples followed by the additions (`Float` adds them in the pass that makes the samples).
-  static func standardGumbelSamples(
-    key: PRNGKey, count: Int, range: Range<Int>, adding addend: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>)
 
   /// A float in [0, 1) from a random word, as JAX's `_uniform` does: the top `significandBitCount`
   /// bits become the significand of a float in [1, 2), from which 1 is subtracted.
@@ -30,23 +17,20 @@ public protocol RandomFloatingPoint: BinaryFloatingPoint, Real, Sendable {
 }
 
 extension Float: RandomFloatingPoint {
-  @inlinable
-  public static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
-    RandomBits.words32(key: key, count: count, range: range, into: out)
-  }
-
   @inlinable @inline(__always)
   public static func unitInterval(fromRandomWord word: UInt32) -> Float {
     Float(bitPattern: (word >> 9) | 0x3F80_0000) - 1
   }
+
+  /// The vectorised form of the generic sampler (`Kernels.standardGumbel(fromRandomWords:)`),
+  /// with the same values.
+  @inlinable @inline(__always)
+  public static func standardGumbel(fromRandomWord word: UInt32) -> Float {
+    (Kernels.standardGumbel(fromRandomWords: SIMD8(repeating: word)) as SIMD8<Float>)[0]
+  }
 }
 
 extension Double: RandomFloatingPoint {
-  @inlinable
-  public static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<UInt64>) {
-    RandomBits.words64(key: key, count: count, range: range, into: out)
-  }
-
   @inlinable @inline(__always)
   public static func unitInterval(fromRandomWord word: UInt64) -> Double {
     Double(bitPattern: (word >> 12) | 0x3FF0_0000_0000_0000) - 1
@@ -60,6 +44,22 @@ extension RandomFloatingPoint {
     [RandomWord](unsafeUninitializedCapacity: count) { out, initialized in
       randomWords(key: key, count: count, range: 0..<count, into: out.baseAddress!)
       initialized = count
+    }
+  }
+
+  /// Words `range` of the random words for `count` samples from `key`, written to
+  /// `out[0..<range.count]`: 32-bit words for a `UInt32` ``RandomWord``, 64-bit words for a
+  /// `UInt64` one (the word type is compared with both, a constant once specialised).
+  ///
+  /// - Precondition: `RandomWord` is `UInt32` or `UInt64`.
+  @inlinable @inline(__always)
+  package static func randomWords(key: PRNGKey, count: Int, range: Range<Int>, into out: UnsafeMutablePointer<RandomWord>) {
+    if RandomWord.self == UInt32.self {
+      RandomBits.words32(key: key, count: count, range: range, into: out.kernelCast(to: UInt32.self))
+    } else if RandomWord.self == UInt64.self {
+      RandomBits.words64(key: key, count: count, range: range, into: out.kernelCast(to: UInt64.self))
+    } else {
+      preconditionFailure("random words are UInt32 or UInt64, not \(RandomWord.self)")
     }
   }
 }

@@ -104,12 +104,12 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     }
   }
 
-  /// The ``TensorFloatingPoint/sumInLaneOrder(_:)`` of the pattern's `count` elements in rows
+  /// The sum in lane order (`Kernels.sumInLaneOrder`) of the pattern's `count` elements in rows
   /// of `columns`, if the pattern gives it without making them; `nil` if it does not.
   ///
   /// A one-hot product whose factors are all finite is `+0` or `-0` except at one element
   /// per row, and adding a zero of either sign to a sum that starts at `+0` changes nothing
-  /// (see ``TensorFloatingPoint/sumInLaneOrder(selected:at:columns:)``): its sum needs one
+  /// (see `Kernels.sumInLaneOrder(selected:at:columns:)`): its sum needs one
   /// factor per row. Blocks of rows, shared between threads, check that their factors are
   /// finite (a product `0 * infinity` is NaN, and then the sum is made from the elements) and
   /// pick each row's factor while the block is in cache; the picked factors are then added in
@@ -131,7 +131,7 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
             let finiteBlocks = finiteBlocks.baseAddress!
             Parallelism.forEachBlock(rows: rows, elementsPerRow: k, blockRows: blockRows) { b, block in
               let start = block.lowerBound * k
-              finiteBlocks[b] = Scalar.allFinite(UnsafeBufferPointer(start: x + start, count: block.count * k))
+              finiteBlocks[b] = Kernels.allFinite(UnsafeBufferPointer(start: x + start, count: block.count * k))
               for r in block { (picked + r).initialize(to: x[r * k + Int(indices[r])]) }
             }
           }
@@ -142,7 +142,7 @@ package enum ElementPattern<Scalar: TensorFloatingPoint>: Sendable {
     guard finiteBlocks.allSatisfy({ $0 }) else { return nil }
     return picked.withUnsafeBufferPointer { picked in
       indices.withUnsafeBufferPointer { indices in
-        Scalar.sumInLaneOrder(selected: picked, at: indices, columns: k)
+        Kernels.sumInLaneOrder(selected: picked, at: indices, columns: k)
       }
     }
   }

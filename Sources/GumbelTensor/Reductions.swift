@@ -1,16 +1,17 @@
 import _Differentiation
+import GumbelKernels
 import RealModule
 
 /// Sums and means, over all elements or along the last axis, and their derivatives.
 extension Tensor {
-  /// The sum of all elements, added in ``TensorFloatingPoint/sumInLaneOrder(_:)``'s fixed
+  /// The sum of all elements, added in a fixed
   /// order (for `Float`, eight running sums; more accurate than one, and not waiting on each
   /// addition). A tensor whose ``ElementPattern`` gives its sum without reading every element
   /// (a product with a one-hot tensor) is summed from the pattern, with the same bits.
   @inlinable
   public func sum() -> Scalar {
     if isPatterned, let total = pattern.sumInLaneOrder(count: scalarCount, columns: columnCount) { return total }
-    return scalars.withUnsafeBufferPointer { Scalar.sumInLaneOrder($0) }
+    return scalars.withUnsafeBufferPointer { Kernels.sumInLaneOrder($0) }
   }
 
   /// The mean of all elements.

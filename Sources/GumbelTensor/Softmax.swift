@@ -24,55 +24,11 @@ extension Tensor {
       guard let base = out.baseAddress, columns > 0 else { return }
       let blockRows = Parallelism.blockRows(elementsPerRow: columns)
       Parallelism.forEachBlock(rows: rowCount, elementsPerRow: columns, blockRows: blockRows) { _, block in
-        Self.softmaxRowsInPlace(
+        Kernels.softmaxRowsInPlace(
           base + block.lowerBound * columns, rows: block.count, columns: columns, temperature: temperature, argmax: nil)
       }
     }
     return Tensor(shape: shape, scalars: out)
-  }
-
-  /// Replaces each of `rows` consecutive rows `x` of `columns` elements by
-  /// `softmax(x / temperature)`, as ``softmax(temperature:)`` computes it, and writes the index
-  /// of each row's largest element (the first on ties) to `argmax` if given: the kernel shared
-  /// by the softmax and the fused Gumbel-softmax samplers, so that both give the same bits.
-  ///
-  /// Three passes over the rows, meant for a block that fits in cache: the maximum of each row
-  /// and `z = (x - max) / temperature`; `exp` over the whole block at once (so short rows
-  /// still fill the vector lanes); each row's sum and the division
-  /// (``TensorFloatingPoint/softmaxRowsInPlace(_:rows:columns:temperature:argmax:)``, which
-  /// `Float` runs in one call to C for a block of 64 elements or more).
-  @inlinable @inline(__always)
-  public static func softmaxRowsInPlace(
-    _ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int, temperature: Scalar,
-    argmax: UnsafeMutablePointer<Int32>?
-  ) {
-    guard rows > 0, k > 0 else { return }
-    Scalar.softmaxRowsInPlace(base, rows: rows, columns: k, temperature: temperature, argmax: argmax)
-  }
-
-  /// ``softmaxRowsInPlace(_:rows:columns:temperature:argmax:)`` of rows whose largest elements
-  /// are already known (`argmax`, the first on ties), read from `source` and written to
-  /// `destination`: the same values bit for bit, without the search for the maximum or a copy.
-  /// The straight-through pullback uses it to recompute the soft sample of a hard draw.
-  @inlinable @inline(__always)
-  public static func softmaxRows(
-    of source: UnsafePointer<Scalar>, into destination: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int,
-    temperature: Scalar, argmax: UnsafePointer<Int32>
-  ) {
-    guard rows > 0, k > 0 else { return }
-    for r in 0..<rows {
-      let x = source + r * k
-      Scalar.temperedShift(x, into: destination + r * k, count: k, maximum: x[Int(argmax[r])], temperature: temperature)
-    }
-    normalizedExponentialsInPlace(destination, rows: rows, columns: k)
-  }
-
-  /// Replaces each row `z` by `exp(z) / sum_k exp(z_k)`: `exp` over the whole block at once,
-  /// then each row's sum and the division (the last passes of the softmax kernels).
-  @inlinable @inline(__always)
-  static func normalizedExponentialsInPlace(_ base: UnsafeMutablePointer<Scalar>, rows: Int, columns k: Int) {
-    Scalar.exponentiate(UnsafeMutableBufferPointer(start: base, count: rows * k))
-    for r in 0..<rows { Scalar.divideBySum(base + r * k, count: k) }
   }
 
   /// `log(softmax(x / temperature))` of each row: `z_k - log(sum_j exp(z_j))` with
@@ -84,8 +40,8 @@ extension Tensor {
   public func logSoftmax(temperature: Scalar = 1) -> Tensor {
     mapRows(temperature: temperature) { z, out in
       for k in z.indices { out[k] = z[k] }
-      Scalar.exponentiate(out)
-      let logTotal = Scalar.log(Scalar.sumInLaneOrder(UnsafeBufferPointer(out)))
+      Kernels.exponentiate(out)
+      let logTotal = Scalar.log(Kernels.sumInLaneOrder(UnsafeBufferPointer(out)))
       for k in z.indices { out[k] = z[k] - logTotal }
     }
   }
@@ -129,9 +85,9 @@ extension Tensor {
             v.withUnsafeBufferPointer { v in
               for r in 0..<rowCount {
                 let o = r * k
-                dTemperature += Scalar.softmaxPullbackRow(
+                dTemperature += Kernels.softmaxPullbackRow(
                   y: y.baseAddress! + o, x: x.baseAddress! + o, upstream: v.baseAddress! + o, count: k,
-                  maximum: x[o + Scalar.indexOfMaximum(UnsafeBufferPointer(rebasing: x[o..<(o + k)]))], temperature: temperature, into: dx.baseAddress! + o)
+                  maximum: x[o + Kernels.indexOfMaximum(UnsafeBufferPointer(rebasing: x[o..<(o + k)]))], temperature: temperature, into: dx.baseAddress! + o)
               }
             }
           }

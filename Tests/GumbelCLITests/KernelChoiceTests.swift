@@ -6,7 +6,7 @@ import _GumbelTestSupport
 /// and, on processors with AVX-512, the AVX2 forms (`GUMBEL_DISABLE_AVX512=1`) print the same
 /// noise, samples and gradients, character for character: in both Threefry schemes, at sizes
 /// that end in partial vector groups, for soft and hard samples with their gradients.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
 struct KernelChoiceTests {
   @Test(arguments: [
     ["random", "gumbel", "--seed", "3", "--shape", "70001", "--scheme", "partitionable", "--format", "json"],
@@ -33,7 +33,7 @@ struct KernelChoiceTests {
     #expect(chosen.status == 0 && swift.status == 0, "\(chosen.stderr) \(swift.stderr)")
     #expect(chosen.stdout.count > 500)
     #expect(chosen.stdout == swift.stdout)
-    if AVX2.usesAVX512 {
+    if KernelPath.usesAVX512 {
       // The AVX2 forms of the element-by-element kernels, which this processor would not choose.
       let avx2 = try runGumbel(arguments, environment: ["GUMBEL_DISABLE_AVX512": "1"])
       #expect(avx2.status == 0, "\(avx2.stderr)")

@@ -101,9 +101,9 @@ import Testing
     }
     var mismatches: [String] = []
     for row in rows {
-      // The kernel this processor runs (AVX2 where it can) and the Swift one.
-      let found = row.withUnsafeBufferPointer { Float.indexOfMaximum($0) }
-      let foundInSwift = row.withUnsafeBufferPointer { Float.indexOfMaximumInSwift($0) }
+      // The kernel this processor runs (C where it can) and the Swift one.
+      let found = row.withUnsafeBufferPointer { Kernels.indexOfMaximum($0) }
+      let foundInSwift = row.withUnsafeBufferPointer { Kernels.indexOfMaximumInSwift($0) }
       if found != firstLargest(row) { mismatches.append("k = \(row.count): \(found) vs \(firstLargest(row))") }
       if foundInSwift != firstLargest(row) {
         mismatches.append("k = \(row.count), Swift: \(foundInSwift) vs \(firstLargest(row))")

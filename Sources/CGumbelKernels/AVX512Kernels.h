@@ -3,11 +3,11 @@
 
 #include <stdint.h>
 
-#include "GumbelAVX2.h"
+#include "CGumbelKernels.h"
 
 // The element-by-element kernels (ElementwiseKernels.inc) compiled for AVX-512F: sixteen lanes
 // per instruction, the same bits as the AVX2 and Swift kernels. The AVX2 entry points
-// (GumbelAVX2.h) call them when gumbel_avx512_enabled_flag is set; Swift code never calls them
+// (CGumbelKernels.h) call them when gumbel_avx512_enabled_flag is set; Swift code never calls them
 // directly.
 
 void gumbel_avx512_threefry_words(

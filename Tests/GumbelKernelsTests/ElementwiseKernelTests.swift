@@ -3,12 +3,12 @@ import Testing
 
 /// The AVX2 exponential against the Swift one: the same bits on every input, or the softmax
 /// would depend on the processor.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
-struct AVX2KernelTests {
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct ExponentialCFormTests {
   /// C's results for `x`, eight lanes through a buffer.
   static func avx2Exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     var buffer = (0..<8).map { x[$0] }
-    buffer.withUnsafeMutableBufferPointer { AVX2.expOfNonPositiveInPlace($0.baseAddress!, count: 8) }
+    buffer.withUnsafeMutableBufferPointer { Kernels.exponentiateInC($0.baseAddress!, count: 8) }
     return SIMD8(buffer)
   }
 
@@ -32,7 +32,7 @@ struct AVX2KernelTests {
     for count in 0...40 {
       let input = (0..<count).map { -Float($0) / 7 }
       var buffer = input + [12345]
-      buffer.withUnsafeMutableBufferPointer { AVX2.expOfNonPositiveInPlace($0.baseAddress!, count: count) }
+      buffer.withUnsafeMutableBufferPointer { Kernels.exponentiateInC($0.baseAddress!, count: count) }
       for i in 0..<count {
         let expected = VectorMath.expOfNonPositive(SIMD8(repeating: input[i]))[0]
         #expect(buffer[i].bitPattern == expected.bitPattern, "count \(count), element \(i)")
@@ -44,8 +44,8 @@ struct AVX2KernelTests {
 
 /// The C kernels multiply by `1 / t` where that is exact (`t` a power of two with a normal
 /// reciprocal) and divide otherwise: either way, the bits of Swift's `(x - m) / t`.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
-struct AVX2DivisionTests {
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct DivisionCFormTests {
   @Test(arguments: [
     0.5, 1, 2, 0.25, 4096, -0.5, 0x1p-126, 0x1p-125, 0x1p126, 0x1p127, 0x1p-127, 0x1p-149,
     0.7, 3, 1.5, 0x1.000002p-1, .greatestFiniteMagnitude, .infinity, .nan,
@@ -60,7 +60,7 @@ struct AVX2DivisionTests {
       var z = [Float](repeating: 12345, count: x.count)
       x.withUnsafeBufferPointer { source in
         z.withUnsafeMutableBufferPointer {
-          AVX2.shiftAndScale(source.baseAddress!, into: $0.baseAddress!, count: x.count, maximum: m, temperature: t)
+          Kernels.temperedShiftInC(source.baseAddress!, into: $0.baseAddress!, count: x.count, maximum: m, temperature: t)
         }
       }
       let mismatches = x.indices.filter { z[$0].bitPattern != ((x[$0] - m) / t).bitPattern }
@@ -70,8 +70,8 @@ struct AVX2DivisionTests {
 }
 
 /// The vector finiteness check against `isFinite`, element by element.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
-struct AVX2FinitenessTests {
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct FinitenessCFormTests {
   /// Every length to 80 and some past the 4,096-element passes, with one infinity or NaN at each
   /// of several places (the first, the last, the edges of vector groups and of passes), or none.
   @Test func allFiniteFindsEachNonFiniteElement() {
@@ -84,14 +84,14 @@ struct AVX2FinitenessTests {
           var x = finite
           x[place] = value
           x.withUnsafeBufferPointer {
-            #expect(!AVX2.allFinite($0.baseAddress!, count: count), "count \(count), \(value) at \(place)")
+            #expect(!Kernels.allFiniteInC($0.baseAddress!, count: count), "count \(count), \(value) at \(place)")
           }
         }
       }
       // All finite, with an infinity just past the end, which must not be read.
       let padded = finite + [.infinity]
       padded.withUnsafeBufferPointer {
-        #expect(AVX2.allFinite($0.baseAddress!, count: count), "count \(count) read past its end")
+        #expect(Kernels.allFiniteInC($0.baseAddress!, count: count), "count \(count) read past its end")
       }
     }
   }

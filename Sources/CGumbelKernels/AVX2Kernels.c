@@ -1,20 +1,20 @@
-// The AVX2 forms of the Swift kernels that dominate sampling time: Threefry-2x32 counters
-// (`RandomBits.fillLinear` in GumbelRandom), the Gumbel transform of random words
-// (`Float.standardGumbelSamples`), the exponential of non-positive floats
-// (`VectorMath.expOfNonPositive`, in GumbelKernels), and the row steps of the softmax and its
-// pullback (`Float`'s `TensorFloatingPoint` requirements, in GumbelTensor). The first three,
-// and the check that floats are finite (`Float.allFinite`), work element by element: their code
-// is in ElementwiseKernels.inc, compiled here for AVX2 and in AVX512Kernels.c for AVX-512F, and
-// their entry points below run the AVX-512 form on processors that have it
-// (gumbel_avx512_enabled_flag). The
-// Swift code documents the algorithms and their references (Salmon et al. 2011 for Threefry;
-// Moshier's Cephes `logf` and `expf` for the polynomials); this file repeats their operations
-// lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
-// so every result has the same bits as the Swift kernel's. A change to a Swift kernel's
-// operations must be made here too: the tests that compare the two (the AVX2 suites and
-// KernelChoiceTests) fail until it is.
+// The AVX2 forms of the Swift kernels that dominate sampling time (GumbelKernels): Threefry-2x32
+// counters (`Kernels.threefryWords`, ThreefryKernels.swift), the Gumbel transform of random
+// words (`Kernels.standardGumbel`, GumbelTransformKernels.swift), the exponential of
+// non-positive floats (`Kernels.exponentiate`, `VectorMath.expOfNonPositive`), and the row steps
+// of the softmax and its pullback (ArgmaxKernels.swift, SumKernels.swift, SoftmaxKernels.swift,
+// SoftmaxPullbackKernels.swift). The first three, and the check that floats are finite
+// (`Kernels.allFinite`), work element by element: their code is in ElementwiseKernels.inc,
+// compiled here for AVX2 and in AVX512Kernels.c for AVX-512F, and their entry points below run
+// the AVX-512 form on processors that have it (gumbel_avx512_enabled_flag). The Swift code
+// documents the algorithms and their references (Salmon et al. 2011 for Threefry; Moshier's
+// Cephes `logf` and `expf` for the polynomials); this file repeats their operations lane by
+// lane, in the same order and with the same constants (written as their IEEE 754 bits), so
+// every result has the same bits as the Swift kernel's. A change to a Swift kernel's operations
+// must be made here too: the tests that compare the two (the C-form suites of
+// GumbelKernelsTests, and KernelChoiceTests) fail until it is. Guides/Kernels.md has the map.
 
-#include "GumbelAVX2.h"
+#include "CGumbelKernels.h"
 #include "AVX512Kernels.h"
 
 #include <stdlib.h>
@@ -223,7 +223,7 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
   return first;
 }
 
-// The index of the first largest of the n floats at x (`Float.indexOfMaximum`): the vector
+// The index of the first largest of the n floats at x (`Kernels.indexOfMaximumInSwift`): the vector
 // search, or one by one (as `scalarIndexOfMaximum`, for rows under 16 and rows whose largest
 // element is infinite or NaN; NaN is never larger).
 static int64_t index_of_maximum_of_row(const float *x, int64_t n) {
@@ -298,7 +298,7 @@ void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
   for (; i < n; i++) row[i] /= total;
 }
 
-// The softmax steps of `Tensor.softmaxRowsInPlace` for rows (rows of k) of logits x: each
+// The softmax steps of `Kernels.softmaxRowsInPlace` for rows (rows of k) of logits x: each
 // row's argmax (read from known_argmax if given, else searched for and written to
 // found_argmax if that is given) and z = (x - max) / t, written to z; exp over the whole block
 // at once, from z to y; each row's sum and the division. z and y may be x.
@@ -319,7 +319,7 @@ void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float 
   softmax_rows(x, x, x, rows, k, t, NULL, argmax);
 }
 
-// `Float.softmaxPullbackRow`, with the row's tempered shifted logits z = (x - m) / t read from
+// `Kernels.softmaxPullbackRow`, with the row's tempered shifted logits z = (x - m) / t read from
 // z if given (the same values), else computed from x.
 static inline float softmax_pullback_row(
     const float *y, const float *x, const float *z, const float *v, int64_t k, float m, divisor t, float *dx) {
@@ -357,7 +357,7 @@ float gumbel_avx2_softmax_pullback_row(
 float gumbel_avx2_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx) {
-  // Without y, the soft sample is recomputed into dx as `Tensor.softmaxRows(of:into:...)`
+  // Without y, the soft sample is recomputed into dx as `Kernels.softmaxRows(of:into:...)`
   // computes it, keeping z in scratch for the pullback.
   if (y == NULL) softmax_rows(x, scratch, dx, rows, k, t, argmax, NULL);
   const float *sample = y ? y : dx;

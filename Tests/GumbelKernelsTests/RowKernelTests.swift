@@ -1,13 +1,12 @@
 import GumbelKernels
-import GumbelTensor
 import Testing
 import _GumbelTestSupport
 
 /// The AVX2 row kernels of the softmax and its pullback against the Swift ones, bit for bit,
 /// on rows of every length from 1 to 70 (full and partial groups of eight) with masked
 /// (`-infinity`) logits, zeros and ties.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
-struct AVX2TensorKernelTests {
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct RowCFormTests {
   /// A row of `k` logits, with some masked and some equal.
   static func logits(_ k: Int, using rng: inout SplitMix64) -> [Float] {
     (0..<k).map { i in
@@ -30,8 +29,8 @@ struct AVX2TensorKernelTests {
     var rng = SplitMix64(seed: 21)
     for k in 0...70 {
       let x = (0..<k).map { _ in Float.random(in: -1e3...1e3, using: &rng) }
-      let avx2 = x.withUnsafeBufferPointer { AVX2.sumInLaneOrder($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, count: k) }
-      let swift = x.withUnsafeBufferPointer { Float.sumInLaneOrderInSwift($0) }
+      let avx2 = x.withUnsafeBufferPointer { Kernels.sumInLaneOrderInC($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, count: k) }
+      let swift = x.withUnsafeBufferPointer { Kernels.sumInLaneOrderInSwift($0) }
       #expect(avx2.bitPattern == swift.bitPattern, "k = \(k)")
     }
   }
@@ -46,17 +45,17 @@ struct AVX2TensorKernelTests {
       var avx2 = [Float](repeating: 0, count: k), swift = avx2
       x.withUnsafeBufferPointer { x in
         avx2.withUnsafeMutableBufferPointer {
-          AVX2.shiftAndScale(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
+          Kernels.temperedShiftInC(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
         }
         swift.withUnsafeMutableBufferPointer {
-          Float.temperedShiftInSwift(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
+          Kernels.temperedShiftInSwift(x.baseAddress!, into: $0.baseAddress!, count: k, maximum: m, temperature: t)
         }
       }
       #expect(avx2.map(\.bitPattern) == swift.map(\.bitPattern), "shift, k = \(k)")
       // Positive values to divide, as a softmax's exponentials are.
       var a = x.map { abs($0) + 1 }, b = a
-      a.withUnsafeMutableBufferPointer { AVX2.divideBySum($0.baseAddress!, count: k) }
-      b.withUnsafeMutableBufferPointer { Float.divideBySumInSwift($0.baseAddress!, count: k) }
+      a.withUnsafeMutableBufferPointer { Kernels.divideBySumInC($0.baseAddress!, count: k) }
+      b.withUnsafeMutableBufferPointer { Kernels.divideBySumInSwift($0.baseAddress!, count: k) }
       #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "division, k = \(k)")
     }
   }
@@ -81,12 +80,12 @@ struct AVX2TensorKernelTests {
           x.withUnsafeBufferPointer { x in
             v.withUnsafeBufferPointer { v in
               (dxAVX2.withUnsafeMutableBufferPointer {
-                AVX2.softmaxPullbackRow(
+                Kernels.softmaxPullbackRowInC(
                   y: y.baseAddress!, x: x.baseAddress!, upstream: v.baseAddress!, count: k, maximum: m, temperature: t,
                   into: $0.baseAddress!)
               },
                dxSwift.withUnsafeMutableBufferPointer {
-                Float.softmaxPullbackRowInSwift(
+                Kernels.softmaxPullbackRowInSwift(
                   y: y.baseAddress!, x: x.baseAddress!, upstream: v.baseAddress!, count: k, maximum: m, temperature: t,
                   into: $0.baseAddress!)
               })
@@ -121,10 +120,10 @@ struct AVX2TensorKernelTests {
         }
         var searched = [Int32](repeating: -1, count: rows)
         x.withUnsafeBufferPointer { x in
-          searched.withUnsafeMutableBufferPointer { AVX2.indexOfMaximumRows(x.baseAddress!, rows: rows, columns: k, into: $0.baseAddress!) }
+          searched.withUnsafeMutableBufferPointer { Kernels.indexOfMaximumRowsInC(x.baseAddress!, rows: rows, columns: k, into: $0.baseAddress!) }
         }
         let expected = (0..<rows).map { r in
-          x.withUnsafeBufferPointer { Int32(Float.indexOfMaximumInSwift(UnsafeBufferPointer(rebasing: $0[(r * k)..<((r + 1) * k)]))) }
+          x.withUnsafeBufferPointer { Int32(Kernels.indexOfMaximumInSwift(UnsafeBufferPointer(rebasing: $0[(r * k)..<((r + 1) * k)]))) }
         }
         if searched != expected { mismatches.append("argmax \(rows)x\(k)") }
         // The softmax of the rows with finite logits.
@@ -133,12 +132,12 @@ struct AVX2TensorKernelTests {
         var fusedArgmax = [Int32](repeating: -1, count: rows), byRowArgmax = fusedArgmax
         fused.withUnsafeMutableBufferPointer { y in
           fusedArgmax.withUnsafeMutableBufferPointer {
-            AVX2.softmaxRowsInPlace(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
+            Kernels.softmaxRowsInPlaceInC(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
           }
         }
         byRow.withUnsafeMutableBufferPointer { y in
           byRowArgmax.withUnsafeMutableBufferPointer {
-            Float.softmaxRowsInPlaceInSwift(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
+            Kernels.softmaxRowsInPlaceInSwift(y.baseAddress!, rows: rows, columns: k, temperature: t, argmax: $0.baseAddress!)
           }
         }
         if fused.map(\.bitPattern) != byRow.map(\.bitPattern) || fusedArgmax != byRowArgmax {
@@ -170,7 +169,7 @@ struct AVX2TensorKernelTests {
         x.withUnsafeBufferPointer { x in
           argmax.withUnsafeBufferPointer { argmax in
             y.withUnsafeMutableBufferPointer {
-              Tensor<Float>.softmaxRows(
+              Kernels.softmaxRows(
                 of: x.baseAddress!, into: $0.baseAddress!, rows: rows, columns: k, temperature: t, argmax: argmax.baseAddress!)
             }
           }
@@ -185,13 +184,13 @@ struct AVX2TensorKernelTests {
                   return (
                     fused.withUnsafeMutableBufferPointer { dx in
                       withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * k) { scratch in
-                        AVX2.softmaxPullbackRows(
+                        Kernels.softmaxPullbackRowsInC(
                           x: x.baseAddress!, sample: sample, upstream: v.baseAddress!, argmax: argmax.baseAddress!,
                           rows: rows, columns: k, temperature: t, scratch: scratch.baseAddress!, into: dx.baseAddress!)
                       }
                     },
                     byRow.withUnsafeMutableBufferPointer { dx in
-                      Float.softmaxPullbackRowsInSwift(
+                      Kernels.softmaxPullbackRowsInSwift(
                         x: x.baseAddress!, sample: sample, upstream: v.baseAddress!, argmax: argmax.baseAddress!,
                         rows: rows, columns: k, temperature: t, into: dx.baseAddress!)
                     })
@@ -215,14 +214,14 @@ struct AVX2TensorKernelTests {
     var mismatches: [Int] = []
     for k in 16...300 {
       let row = Self.logits(k, using: &rng)
-      let avx2 = row.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: k) }
-      let swift = row.withUnsafeBufferPointer { Float.indexOfMaximumInSwift($0) }
+      let avx2 = row.withUnsafeBufferPointer { Kernels.indexOfMaximumInC($0.baseAddress!, count: k) }
+      let swift = row.withUnsafeBufferPointer { Kernels.indexOfMaximumInSwift($0) }
       if avx2 != swift { mismatches.append(k) }
     }
     #expect(mismatches.isEmpty, "rows of lengths \(mismatches) differ")
     var infinite = [Float](repeating: 1, count: 40)
     infinite[33] = .infinity
-    #expect(infinite.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: 40) } == nil)
+    #expect(infinite.withUnsafeBufferPointer { Kernels.indexOfMaximumInC($0.baseAddress!, count: 40) } == nil)
   }
 
   /// Rows whose largest values are zeros of both signs, the largest or least finite floats,
@@ -242,9 +241,9 @@ struct AVX2TensorKernelTests {
       for _ in 0..<Int.random(in: 1...4, using: &rng) {
         row[Int.random(in: 0..<k, using: &rng)] = edges[Int.random(in: 0..<(trial % 3 == 0 ? 4 : edges.count), using: &rng)]
       }
-      let avx2 = row.withUnsafeBufferPointer { AVX2.indexOfMaximum($0.baseAddress!, count: k) }
-      let swift = row.withUnsafeBufferPointer { Float.indexOfMaximumInSwift($0) }
-      let dispatched = row.withUnsafeBufferPointer { Float.indexOfMaximum($0) }
+      let avx2 = row.withUnsafeBufferPointer { Kernels.indexOfMaximumInC($0.baseAddress!, count: k) }
+      let swift = row.withUnsafeBufferPointer { Kernels.indexOfMaximumInSwift($0) }
+      let dispatched = row.withUnsafeBufferPointer { Kernels.indexOfMaximum($0) }
       let allFinite = row.allSatisfy(\.isFinite)
       if allFinite {
         let largest = row.max()!

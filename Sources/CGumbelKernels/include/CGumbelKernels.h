@@ -1,5 +1,5 @@
-#ifndef GUMBEL_AVX2_H
-#define GUMBEL_AVX2_H
+#ifndef C_GUMBEL_KERNELS_H
+#define C_GUMBEL_KERNELS_H
 
 #include <stdint.h>
 
@@ -48,33 +48,33 @@ void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
 int gumbel_avx2_all_finite(const float *x, int64_t count);
 
 /// The index of the first largest of the n (at least 16) floats at x, or -1 if the largest is
-/// infinite or NaN: `Float.indexOfMaximum`'s vector search.
+/// infinite or NaN: `Kernels.indexOfMaximum`'s vector search.
 int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n);
 
 /// The index of the first largest element of each of the rows (rows of k >= 1) at x, as
-/// `Float.indexOfMaximum` finds it, written to argmax.
+/// `Kernels.indexOfMaximum` finds it, written to argmax.
 void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax);
 
 /// Replaces each of the rows (rows of k >= 1) at x by softmax(row / t), as
-/// `Tensor.softmaxRowsInPlace` computes it, and writes each row's argmax to argmax if it is
+/// `Kernels.softmaxRowsInPlace` computes it, and writes each row's argmax to argmax if it is
 /// not NULL.
 void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax);
 
 /// z[i] = (x[i] - m) / t for i < n (z may be x).
 void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t);
 
-/// The sum of the n floats at x in `Float.sumInLaneOrder`'s order.
+/// The sum of the n floats at x in `Kernels.sumInLaneOrder`'s order.
 float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n);
 
-/// Divides each of the n floats at row by their sum in `Float.sumInLaneOrder`'s order.
+/// Divides each of the n floats at row by their sum in `Kernels.sumInLaneOrder`'s order.
 void gumbel_avx2_divide_by_sum(float *row, int64_t n);
 
-/// `Float.softmaxPullbackRow`: writes dx and returns the row's temperature gradient.
+/// `Kernels.softmaxPullbackRow`: writes dx and returns the row's temperature gradient.
 float gumbel_avx2_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx);
 
 /// The softmax's pullback for rows (rows of k) of logits x whose largest elements are at
-/// argmax, for the upstream v: `Float.softmaxPullbackRows`. With y NULL, the softmax of each
+/// argmax, for the upstream v: `Kernels.softmaxPullbackRows`. With y NULL, the softmax of each
 /// row, softmax((x - max) / t), is first recomputed into dx (the tempered shifted logits kept
 /// in scratch, rows * k floats); else y holds it. Writes dx and returns the sum, in row order,
 /// of the rows' temperature gradients.

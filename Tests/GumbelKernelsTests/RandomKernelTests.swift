@@ -1,18 +1,23 @@
 import GumbelKernels
-import GumbelRandom
 import Testing
 import _GumbelTestSupport
 
 /// The AVX2 Threefry counters and Gumbel transform against the Swift ones: every word and
 /// every sample must have the same bits, whichever kernel a processor runs.
-@Suite(.enabled(if: AVX2.isEnabled, "this processor runs the Swift kernels only"))
-struct AVX2RandomTests {
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct RandomCFormTests {
+  /// The Swift form of the transform of one word (lane 0 of the eight-lane form).
+  static func standardGumbel(fromRandomWord word: UInt32) -> Float {
+    (Kernels.standardGumbel(fromRandomWords: SIMD8(repeating: word)) as SIMD8<Float>)[0]
+  }
+
   static func words(
     key: (UInt32, UInt32), range: Range<Int>, first: (Int, Int), firstCountsUp: Bool, output: Int32
   ) -> [UInt32] {
     var out = [UInt32](repeating: 0xAAAA_AAAA, count: range.count + 1)
     out.withUnsafeMutableBufferPointer {
-      AVX2.threefryWords(key: key, range: range, first: first, firstCountsUp: firstCountsUp, output: output, into: $0.baseAddress!)
+      Kernels.threefryWordsInC(
+        key: key, range: range, first: first, firstCountsUp: firstCountsUp, output: Kernels.ThreefryOutput(rawValue: output)!, into: $0.baseAddress!)
     }
     #expect(out.last == 0xAAAA_AAAA, "wrote past the end of \(range)")
     return Array(out.dropLast())
@@ -45,7 +50,7 @@ struct AVX2RandomTests {
                 for (i, j) in range.enumerated() {
                   let counter = (
                     UInt32(truncatingIfNeeded: (firstCountsUp ? j : 0) + first.0), UInt32(truncatingIfNeeded: j + first.1))
-                  let (y0, y1) = Threefry2x32.hash(key: key, counter: counter)
+                  let (y0, y1) = Kernels.threefryHash(key: key, counter: counter)
                   let expected = output == 0 ? y0 ^ y1 : output == 1 ? y0 : y1
                   if words[i] != expected {
                     if mismatches.isEmpty { mismatches = "key \(key), first \(first), j \(j), output \(output)" }
@@ -74,9 +79,9 @@ struct AVX2RandomTests {
     }
     for count in [words.count, 1, 7, 8, 9, 15, 16, 17, 33] {
       var buffer = words.prefix(count).map { Float(bitPattern: $0) }
-      buffer.withUnsafeMutableBufferPointer { AVX2.standardGumbelInPlace($0.baseAddress!, count: count) }
+      buffer.withUnsafeMutableBufferPointer { Kernels.standardGumbelInC($0.baseAddress!, count: count) }
       var mismatches = 0
-      for i in 0..<count where buffer[i].bitPattern != Float.standardGumbel(fromRandomWord: words[i]).bitPattern {
+      for i in 0..<count where buffer[i].bitPattern != Self.standardGumbel(fromRandomWord: words[i]).bitPattern {
         mismatches += 1
       }
       #expect(mismatches == 0, "count \(count)")
@@ -101,10 +106,10 @@ struct AVX2RandomTests {
       var buffer = words.map { Float(bitPattern: $0) }
       addend.withUnsafeBufferPointer { addend in
         buffer.withUnsafeMutableBufferPointer {
-          AVX2.standardGumbelInPlace($0.baseAddress!, count: count, adding: addend.baseAddress!)
+          Kernels.standardGumbelInC($0.baseAddress!, count: count, adding: addend.baseAddress!)
         }
       }
-      let expected = (0..<count).map { Float.standardGumbel(fromRandomWord: words[$0]) + addend[$0] }
+      let expected = (0..<count).map { Self.standardGumbel(fromRandomWord: words[$0]) + addend[$0] }
       #expect(buffer.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
     }
   }
