@@ -27,10 +27,10 @@ extension Tensor {
       ?? broadcasting(lhs, rhs, -)
   }
 
-  /// A product of operands of one shape uses their ``ElementPattern``s: a tensor of ones
+  /// A product of operands of one shape uses their `ElementPattern`s: a tensor of ones
   /// (`sum`'s pullback) returns the other operand, and a one-hot operand (a straight-through
   /// sample) is not read: the product's elements are made only if read
-  /// (``ElementPattern/oneHotTimes(_:factor:)``), and its ``sum()`` reads one element per row.
+  /// (`ElementPattern.oneHotTimes(_:factor:)`), and its ``sum()`` reads one element per row.
   @inlinable
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     if lhs.isPatterned || rhs.isPatterned, lhs.shape == rhs.shape {

@@ -6,7 +6,7 @@ import RealModule
 extension Tensor {
   /// The sum of all elements, added in a fixed
   /// order (for `Float`, eight running sums; more accurate than one, and not waiting on each
-  /// addition). A tensor whose ``ElementPattern`` gives its sum without reading every element
+  /// addition). A tensor whose `ElementPattern` gives its sum without reading every element
   /// (a product with a one-hot tensor) is summed from the pattern, with the same bits.
   @inlinable
   public func sum() -> Scalar {
