@@ -100,7 +100,7 @@ static inline u32x8 lane_indices(void) { return (u32x8){0, 1, 2, 3, 4, 5, 6, 7};
 #undef ELEMENTWISE_LINKAGE
 #pragma clang diagnostic pop
 
-void gumbel_avx2_threefry_words(
+void gumbel_kernel_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out) {
   if (gumbel_avx512_enabled_flag) {
@@ -110,7 +110,7 @@ void gumbel_avx2_threefry_words(
   }
 }
 
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend) {
+void gumbel_kernel_standard_gumbel_in_place(float *data, int64_t count, const float *addend) {
   if (gumbel_avx512_enabled_flag) {
     gumbel_avx512_standard_gumbel_in_place(data, count, addend);
   } else {
@@ -127,11 +127,11 @@ static void exp_of_non_positive_block(const float *from, float *to, int64_t coun
   }
 }
 
-void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) {
+void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) {
   exp_of_non_positive_block(data, data, count);
 }
 
-int gumbel_avx2_all_finite(const float *x, int64_t count) {
+int gumbel_kernel_all_finite(const float *x, int64_t count) {
   return gumbel_avx512_enabled_flag ? gumbel_avx512_all_finite(x, count) : avx2_all_finite(x, count);
 }
 
@@ -187,7 +187,7 @@ static inline void update_maximum(f32x8 *best, u32x8 *at, f32x8 x, int64_t i) {
   *at = ((splat_u32((uint32_t)i) + lane_indices()) & larger) | (*at & ~larger);
 }
 
-int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
+int64_t gumbel_kernel_index_of_maximum(const float *x, int64_t n) {
   f32x8 best0 = load8(x), best1 = load8(x + 8);
   u32x8 at0 = lane_indices(), at1 = lane_indices() + splat_u32(8);
   int64_t i = 16;
@@ -228,7 +228,7 @@ int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) {
 // element is infinite or NaN; NaN is never larger).
 static int64_t index_of_maximum_of_row(const float *x, int64_t n) {
   if (n >= 16) {
-    const int64_t index = gumbel_avx2_index_of_maximum(x, n);
+    const int64_t index = gumbel_kernel_index_of_maximum(x, n);
     if (index >= 0) return index;
   }
   float m = x[0];
@@ -242,7 +242,7 @@ static int64_t index_of_maximum_of_row(const float *x, int64_t n) {
   return best;
 }
 
-void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) {
+void gumbel_kernel_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) {
   for (int64_t r = 0; r < rows; r++) argmax[r] = (int32_t)index_of_maximum_of_row(x + r * k, k);
 }
 
@@ -277,11 +277,11 @@ static void shift_and_scale(const float *x, float *z, int64_t n, float m, diviso
   for (; i < n; i++) z[i] = divide(x[i] - m, t);
 }
 
-void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) {
+void gumbel_kernel_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) {
   shift_and_scale(x, z, n, m, divisor_of(t));
 }
 
-float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) {
+float gumbel_kernel_sum_in_lane_order(const float *x, int64_t n) {
   f32x8 sums = splat_f32(0);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) sums += load8(x + i);
@@ -290,8 +290,8 @@ float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) {
   return total;
 }
 
-void gumbel_avx2_divide_by_sum(float *row, int64_t n) {
-  const float total = gumbel_avx2_sum_in_lane_order(row, n);
+void gumbel_kernel_divide_by_sum(float *row, int64_t n) {
+  const float total = gumbel_kernel_sum_in_lane_order(row, n);
   const f32x8 tv = splat_f32(total);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) store8(row + i, load8(row + i) / tv);
@@ -312,10 +312,10 @@ static void softmax_rows(
     if (found_argmax) found_argmax[r] = (int32_t)best;
   }
   exp_of_non_positive_block(z, y, rows * k);
-  for (int64_t r = 0; r < rows; r++) gumbel_avx2_divide_by_sum(y + r * k, k);
+  for (int64_t r = 0; r < rows; r++) gumbel_kernel_divide_by_sum(y + r * k, k);
 }
 
-void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) {
+void gumbel_kernel_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) {
   softmax_rows(x, x, x, rows, k, t, NULL, argmax);
 }
 
@@ -349,12 +349,12 @@ static inline float softmax_pullback_row(
   return divide(-sum, t);
 }
 
-float gumbel_avx2_softmax_pullback_row(
+float gumbel_kernel_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) {
   return softmax_pullback_row(y, x, NULL, v, k, m, divisor_of(t), dx);
 }
 
-float gumbel_avx2_softmax_pullback_rows(
+float gumbel_kernel_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx) {
   // Without y, the soft sample is recomputed into dx as `Kernels.softmaxRows(of:into:...)`
@@ -378,21 +378,21 @@ float gumbel_avx2_softmax_pullback_rows(
 // Other processors: never enabled, and the kernels are never called.
 int gumbel_avx2_enabled_flag = 0;
 int gumbel_avx512_enabled_flag = 0;
-void gumbel_avx2_threefry_words(
+void gumbel_kernel_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out) { abort(); }
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
-void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
-int gumbel_avx2_all_finite(const float *x, int64_t count) { abort(); }
-int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n) { abort(); }
-void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) { abort(); }
-void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) { abort(); }
-void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) { abort(); }
-float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n) { abort(); }
-void gumbel_avx2_divide_by_sum(float *row, int64_t n) { abort(); }
-float gumbel_avx2_softmax_pullback_row(
+void gumbel_kernel_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
+void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
+int gumbel_kernel_all_finite(const float *x, int64_t count) { abort(); }
+int64_t gumbel_kernel_index_of_maximum(const float *x, int64_t n) { abort(); }
+void gumbel_kernel_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) { abort(); }
+void gumbel_kernel_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) { abort(); }
+void gumbel_kernel_shift_and_scale(const float *x, float *z, int64_t n, float m, float t) { abort(); }
+float gumbel_kernel_sum_in_lane_order(const float *x, int64_t n) { abort(); }
+void gumbel_kernel_divide_by_sum(float *row, int64_t n) { abort(); }
+float gumbel_kernel_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx) { abort(); }
-float gumbel_avx2_softmax_pullback_rows(
+float gumbel_kernel_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx) { abort(); }
 

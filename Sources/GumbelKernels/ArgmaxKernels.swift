@@ -72,7 +72,7 @@ extension Kernels {
   /// - Precondition: ``KernelPath/usesC``, `count >= 16`.
   @usableFromInline
   package static func indexOfMaximumInC(_ x: UnsafePointer<Float>, count: Int) -> Int? {
-    let index = gumbel_avx2_index_of_maximum(x, Int64(count))
+    let index = gumbel_kernel_index_of_maximum(x, Int64(count))
     return index < 0 ? nil : Int(index)
   }
 
@@ -135,6 +135,6 @@ extension Kernels {
     _ x: UnsafePointer<Float>, rows: Int, columns k: Int, into argmax: UnsafeMutablePointer<Int32>
   ) {
     precondition(k >= 1, "rows need at least one element")
-    gumbel_avx2_index_of_maximum_rows(x, Int64(rows), Int64(k), argmax)
+    gumbel_kernel_index_of_maximum_rows(x, Int64(rows), Int64(k), argmax)
   }
 }

@@ -55,6 +55,6 @@ extension Kernels {
   /// - Precondition: ``KernelPath/usesC``.
   @usableFromInline
   package static func exponentiateInC(_ data: UnsafeMutablePointer<Float>, count: Int) {
-    gumbel_avx2_exp_of_non_positive_in_place(data, Int64(count))
+    gumbel_kernel_exp_of_non_positive_in_place(data, Int64(count))
   }
 }

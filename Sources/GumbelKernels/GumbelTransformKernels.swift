@@ -85,6 +85,6 @@ extension Kernels {
   package static func standardGumbelInC(
     _ data: UnsafeMutablePointer<Float>, count: Int, adding addend: UnsafePointer<Float>? = nil
   ) {
-    gumbel_avx2_standard_gumbel_in_place(data, Int64(count), addend)
+    gumbel_kernel_standard_gumbel_in_place(data, Int64(count), addend)
   }
 }

@@ -69,7 +69,7 @@ extension Kernels {
     _ x: UnsafeMutablePointer<Float>, rows: Int, columns k: Int, temperature: Float, argmax: UnsafeMutablePointer<Int32>?
   ) {
     precondition(k >= 1, "rows need at least one element")
-    gumbel_avx2_softmax_rows_in_place(x, Int64(rows), Int64(k), temperature, argmax)
+    gumbel_kernel_softmax_rows_in_place(x, Int64(rows), Int64(k), temperature, argmax)
   }
 
   /// ``softmaxRowsInPlace(_:rows:columns:temperature:argmax:)-(UnsafeMutablePointer<Scalar>,_,_,_,_)``
@@ -147,7 +147,7 @@ extension Kernels {
     _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int, maximum: Float,
     temperature: Float
   ) {
-    gumbel_avx2_shift_and_scale(source, destination, Int64(count), maximum, temperature)
+    gumbel_kernel_shift_and_scale(source, destination, Int64(count), maximum, temperature)
   }
 
   /// Divides each of the `count` elements of `row` by their
@@ -183,6 +183,6 @@ extension Kernels {
   /// - Precondition: ``KernelPath/usesC``.
   @usableFromInline
   package static func divideBySumInC(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    gumbel_avx2_divide_by_sum(row, Int64(count))
+    gumbel_kernel_divide_by_sum(row, Int64(count))
   }
 }

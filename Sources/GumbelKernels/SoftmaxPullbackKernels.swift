@@ -98,7 +98,7 @@ extension Kernels {
     y: UnsafePointer<Float>, x: UnsafePointer<Float>, upstream v: UnsafePointer<Float>, count k: Int,
     maximum m: Float, temperature: Float, into dx: UnsafeMutablePointer<Float>
   ) -> Float {
-    gumbel_avx2_softmax_pullback_row(y, x, v, Int64(k), m, temperature, dx)
+    gumbel_kernel_softmax_pullback_row(y, x, v, Int64(k), m, temperature, dx)
   }
 
   /// Elements `range` of a softmax pullback row, one at a time, given the row's `dot = <v, y>`:
@@ -206,6 +206,6 @@ extension Kernels {
     scratch: UnsafeMutablePointer<Float>?, into dx: UnsafeMutablePointer<Float>
   ) -> Float {
     precondition(sample != nil || scratch != nil, "a recomputed softmax needs scratch space")
-    return gumbel_avx2_softmax_pullback_rows(x, sample, v, argmax, Int64(rows), Int64(k), temperature, scratch, dx)
+    return gumbel_kernel_softmax_pullback_rows(x, sample, v, argmax, Int64(rows), Int64(k), temperature, scratch, dx)
   }
 }

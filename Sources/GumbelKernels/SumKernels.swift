@@ -55,7 +55,7 @@ extension Kernels {
   /// - Precondition: ``KernelPath/usesC``.
   @usableFromInline
   package static func sumInLaneOrderInC(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    gumbel_avx2_sum_in_lane_order(x, Int64(count))
+    gumbel_kernel_sum_in_lane_order(x, Int64(count))
   }
 
   /// ``sumInLaneOrder(_:)-(UnsafeBufferPointer<Scalar>)`` of `selected.count` rows of `columns`
@@ -143,6 +143,6 @@ extension Kernels {
   /// - Precondition: ``KernelPath/usesC``.
   @usableFromInline
   package static func allFiniteInC(_ x: UnsafePointer<Float>, count: Int) -> Bool {
-    gumbel_avx2_all_finite(x, Int64(count)) != 0
+    gumbel_kernel_all_finite(x, Int64(count)) != 0
   }
 }

@@ -147,7 +147,7 @@ extension Kernels {
     key: (UInt32, UInt32), range: Range<Int>, first: (Int, Int), firstCountsUp: Bool, output: ThreefryOutput,
     into out: UnsafeMutablePointer<UInt32>
   ) {
-    gumbel_avx2_threefry_words(
+    gumbel_kernel_threefry_words(
       key.0, key.1, Int64(range.lowerBound), Int64(range.upperBound), Int64(first.0), Int64(first.1),
       firstCountsUp ? 1 : 0, output.rawValue, out)
   }

@@ -3,12 +3,13 @@
 
 #include <stdint.h>
 
-// Kernels compiled for AVX2 (and the element-by-element ones also for AVX-512F) and chosen at
-// run time, for the default (SSE2) build of x86-64: Swift code is compiled for one instruction
-// set, while these C functions carry their own (`__attribute__((target("avx2")))`). Each
-// computes exactly what the Swift kernel of the same name computes, lane by lane with the same
-// operations in the same order (the argmax search ends differently when every lane is finite,
-// with the same answer), so results do not depend on which one runs.
+// The C forms of the kernels (gumbel_kernel_*), compiled for AVX2, the element-by-element ones
+// also for AVX-512F (gumbel_avx512_*), and chosen at run time, for the default (SSE2) build of
+// x86-64: Swift code is compiled for one instruction set, while these C functions carry their
+// own (`__attribute__((target("avx2")))`). Each computes exactly what the Swift kernel of the
+// same name computes, lane by lane with the same operations in the same order (the argmax
+// search ends differently when every lane is finite, with the same answer), so results do not
+// depend on which one runs.
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,45 +33,45 @@ static inline int gumbel_avx512_is_enabled(void) { return gumbel_avx512_enabled_
 /// (j + first0, j + first1) if first_counts_up, else (first0, j + first1), modulo 2^32, and
 /// writes to out[j - start] the xor of the two outputs (output 0), the first (1) or the
 /// second (2).
-void gumbel_avx2_threefry_words(
+void gumbel_kernel_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out);
 
 /// Replaces each of the count random words at data, read as bits, by the standard Gumbel
 /// sample -log(-log(u)) with u = unitInterval(word), raised to the least normal float where
 /// it is 0, plus addend[i] if addend is not NULL.
-void gumbel_avx2_standard_gumbel_in_place(float *data, int64_t count, const float *addend);
+void gumbel_kernel_standard_gumbel_in_place(float *data, int64_t count, const float *addend);
 
 /// Replaces each of the count floats at data, each at most 0 or NaN, by exp of it.
-void gumbel_avx2_exp_of_non_positive_in_place(float *data, int64_t count);
+void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count);
 
 /// 1 if each of the count floats at x is finite (neither infinite nor NaN), else 0.
-int gumbel_avx2_all_finite(const float *x, int64_t count);
+int gumbel_kernel_all_finite(const float *x, int64_t count);
 
 /// The index of the first largest of the n (at least 16) floats at x, or -1 if the largest is
 /// infinite or NaN: `Kernels.indexOfMaximum`'s vector search.
-int64_t gumbel_avx2_index_of_maximum(const float *x, int64_t n);
+int64_t gumbel_kernel_index_of_maximum(const float *x, int64_t n);
 
 /// The index of the first largest element of each of the rows (rows of k >= 1) at x, as
 /// `Kernels.indexOfMaximum` finds it, written to argmax.
-void gumbel_avx2_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax);
+void gumbel_kernel_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax);
 
 /// Replaces each of the rows (rows of k >= 1) at x by softmax(row / t), as
 /// `Kernels.softmaxRowsInPlace` computes it, and writes each row's argmax to argmax if it is
 /// not NULL.
-void gumbel_avx2_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax);
+void gumbel_kernel_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax);
 
 /// z[i] = (x[i] - m) / t for i < n (z may be x).
-void gumbel_avx2_shift_and_scale(const float *x, float *z, int64_t n, float m, float t);
+void gumbel_kernel_shift_and_scale(const float *x, float *z, int64_t n, float m, float t);
 
 /// The sum of the n floats at x in `Kernels.sumInLaneOrder`'s order.
-float gumbel_avx2_sum_in_lane_order(const float *x, int64_t n);
+float gumbel_kernel_sum_in_lane_order(const float *x, int64_t n);
 
 /// Divides each of the n floats at row by their sum in `Kernels.sumInLaneOrder`'s order.
-void gumbel_avx2_divide_by_sum(float *row, int64_t n);
+void gumbel_kernel_divide_by_sum(float *row, int64_t n);
 
 /// `Kernels.softmaxPullbackRow`: writes dx and returns the row's temperature gradient.
-float gumbel_avx2_softmax_pullback_row(
+float gumbel_kernel_softmax_pullback_row(
     const float *y, const float *x, const float *v, int64_t k, float m, float t, float *dx);
 
 /// The softmax's pullback for rows (rows of k) of logits x whose largest elements are at
@@ -78,7 +79,7 @@ float gumbel_avx2_softmax_pullback_row(
 /// row, softmax((x - max) / t), is first recomputed into dx (the tempered shifted logits kept
 /// in scratch, rows * k floats); else y holds it. Writes dx and returns the sum, in row order,
 /// of the rows' temperature gradients.
-float gumbel_avx2_softmax_pullback_rows(
+float gumbel_kernel_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx);
 
