@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "GumbelKit", targets: ["GumbelKit"]),
     .library(name: "GumbelRandom", targets: ["GumbelRandom"]),
+    .library(name: "GumbelExperiments", targets: ["GumbelExperiments"]),
     .executable(name: "gumbel", targets: ["gumbel"]),
   ],
   dependencies: [
@@ -34,7 +35,7 @@ let package = Package(
     .target(
       name: "GumbelEstimators",
       dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", .product(name: "RealModule", package: "swift-numerics")]),
-    // Haiku-style layers, optimisers, and the categorical VAE.
+    // Haiku-style layers and optimisers.
     .target(
       name: "GumbelNN",
       dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
@@ -44,6 +45,11 @@ let package = Package(
     .target(
       name: "GumbelPlot",
       dependencies: ["GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelTensor"]),
+    // The experiments: the categorical VAE, its trainer and checkpoints, the toy problem, the notebook.
+    .target(
+      name: "GumbelExperiments",
+      dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelData", "GumbelPlot",
+                     .product(name: "RealModule", package: "swift-numerics")]),
     // Umbrella module: re-exports the above.
     .target(
       name: "GumbelKit",
@@ -53,6 +59,7 @@ let package = Package(
       name: "gumbel",
       dependencies: [
         "GumbelKit",
+        "GumbelExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -77,6 +84,10 @@ let package = Package(
     .testTarget(
       name: "GumbelNNTests",
       dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport"]),
+    .testTarget(
+      name: "GumbelExperimentsTests",
+      dependencies: ["GumbelExperiments", "GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor",
+                     "GumbelPlot", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelDataTests",
       dependencies: ["GumbelData"]),

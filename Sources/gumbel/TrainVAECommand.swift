@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel train-vae`: trains the categorical VAE of Jang, Gu & Poole (2017) on binarised MNIST.
@@ -18,8 +19,8 @@ struct TrainVAE: ParsableCommand {
   var data: String?
   @Option(help: "Total number of epochs (a resumed run trains until it has this many).")
   var epochs: Int = 30
-  @Option(help: "The gradient estimator: \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var estimator: String = EstimatorKind.stGS.rawValue
+  @Option(help: "The gradient estimator: \(EstimatorKind.nameList) (default: st-gs).", transform: EstimatorKind.parse)
+  var estimator: EstimatorKind = .stGS
   @Option(help: "N, the number of categorical latent variables.")
   var latents: Int = 30
   @Option(help: "K, the classes of each latent variable.")
@@ -38,9 +39,6 @@ struct TrainVAE: ParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
-    guard EstimatorKind(rawValue: estimator) != nil else {
-      throw ValidationError("unknown estimator \"\(estimator)\"; expected one of \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
     guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
     guard categories >= 2 else { throw ValidationError("--categories must be at least 2, not \(categories)") }
     guard latents * categories <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
@@ -105,7 +103,7 @@ struct TrainVAE: ParsableCommand {
 
     let text = format == .text
     if text {
-      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator), seed \(seed); "
+      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator.rawValue), seed \(seed); "
         + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
       if resume { Self.say("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
     }
@@ -172,7 +170,7 @@ struct TrainVAE: ParsableCommand {
     let state = trainer.state
     let steps = state.stepLosses.enumerated().map { (x: Double($0.offset + 1) / Double(trainer.stepsPerEpoch), y: $0.element) }
     let loss = SVGFigure.lineChart(
-      title: "Categorical VAE (\(state.configuration.estimator)): negative ELBO", xLabel: "epoch", yLabel: "nats per image",
+      title: "Categorical VAE (\(state.configuration.estimator.rawValue)): negative ELBO", xLabel: "epoch", yLabel: "nats per image",
       series: [
         .init(name: "train (per step)", points: steps, color: "#1f77b4"),
         .init(name: "test (discrete, per epoch)", points: state.epochs.map { (x: Double($0.epoch), y: $0.testNegELBO) }, color: "#d62728"),
