@@ -102,10 +102,10 @@ let package = Package(
                      .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelCLITests",
-      dependencies: ["gumbel", "GumbelKernels", "_GumbelTestSupport"]),
+      dependencies: ["gumbel", "GumbelKernels", "GumbelExperiments", "GumbelPlot", "GumbelRandom", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelPlotTests",
-      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "gumbel", "_GumbelTestSupport"],
+      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelExperiments", "_GumbelTestSupport"],
       exclude: ["Snapshots"]),
   ]
 )

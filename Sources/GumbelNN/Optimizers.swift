@@ -51,7 +51,7 @@ public protocol Optimizer<Model> {
 
 /// The gradient tensors, with scalar ``Tensor/zero`` placeholders materialised to the shapes of
 /// the parameters, clipped when asked.
-@usableFromInline @inlinable
+@inlinable
 func preparedGradients<Model: TrainableModel>(_ model: Model, _ gradient: Model.TangentVector, clipNorm: Model.Scalar?) -> [Tensor<Model.Scalar>] {
   let parameters = model.parameters
   let gradients = gradient.parameters
