@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "GumbelKit", targets: ["GumbelKit"]),
     .library(name: "GumbelRandom", targets: ["GumbelRandom"]),
+    .library(name: "GumbelExperiments", targets: ["GumbelExperiments"]),
     .executable(name: "gumbel", targets: ["gumbel"]),
   ],
   dependencies: [
@@ -40,7 +41,7 @@ let package = Package(
     .target(
       name: "GumbelEstimators",
       dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", .product(name: "RealModule", package: "swift-numerics")]),
-    // Haiku-style layers, optimisers, and the categorical VAE.
+    // Haiku-style layers and optimisers.
     .target(
       name: "GumbelNN",
       dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
@@ -50,6 +51,11 @@ let package = Package(
     .target(
       name: "GumbelPlot",
       dependencies: ["GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelTensor"]),
+    // The experiments: the categorical VAE, its trainer and checkpoints, the toy problem, the notebook.
+    .target(
+      name: "GumbelExperiments",
+      dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelData", "GumbelPlot",
+                     .product(name: "RealModule", package: "swift-numerics")]),
     // Umbrella module: re-exports the public modules (of GumbelKernels, only `Parallelism`).
     .target(
       name: "GumbelKit",
@@ -59,6 +65,7 @@ let package = Package(
       name: "gumbel",
       dependencies: [
         "GumbelKit",
+        "GumbelExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -84,6 +91,10 @@ let package = Package(
       name: "GumbelNNTests",
       dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport"]),
     .testTarget(
+      name: "GumbelExperimentsTests",
+      dependencies: ["GumbelExperiments", "GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor",
+                     "GumbelPlot", "_GumbelTestSupport"]),
+    .testTarget(
       name: "GumbelDataTests",
       dependencies: ["GumbelData"]),
     .testTarget(
@@ -97,10 +108,10 @@ let package = Package(
                      .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(
       name: "GumbelCLITests",
-      dependencies: ["gumbel", "GumbelKernels", "_GumbelTestSupport"]),
+      dependencies: ["gumbel", "GumbelKernels", "GumbelExperiments", "GumbelPlot", "GumbelRandom", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelPlotTests",
-      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "gumbel", "_GumbelTestSupport"],
+      dependencies: ["GumbelPlot", "GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelExperiments", "_GumbelTestSupport"],
       exclude: ["Snapshots"]),
   ]
 )

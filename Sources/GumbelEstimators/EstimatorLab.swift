@@ -28,7 +28,7 @@ public enum EstimatorLab {
   }
 
   /// The objective `f(z) = (V . z - T)^2` and its distribution.
-  public struct Problem: Sendable {
+  public struct Problem: Equatable, Sendable {
     public let logits: [Double]
     public let values: [Double]
     public let target: Double

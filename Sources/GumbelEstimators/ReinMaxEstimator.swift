@@ -21,7 +21,7 @@ public struct ReinMaxEstimator<Scalar: DistributionFloatingPoint>: GradientEstim
   /// An estimator, checked: the temperature must be finite and at least 1.
   public init(temperature: Scalar) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
-    guard temperature >= 1 else { throw .invalidParameter(name: "ReinMax temperature (must be >= 1)", value: Double(temperature)) }
+    guard Double(temperature) >= EstimatorKind.reinmax.minimumTemperature else { throw .invalidParameter(name: "ReinMax temperature (must be >= 1)", value: Double(temperature)) }
     self.temperature = temperature
   }
 

@@ -31,8 +31,11 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
   /// The moving average carried to the next row (used by ``Baseline/movingAverage(decay:)``).
   public private(set) var movingAverage: Scalar = 0
 
-  public init(baseline: Baseline = .none) {
+  /// An estimator with `baseline`; `movingAverage` starts the moving average (0 for a new run,
+  /// a saved ``movingAverage`` to continue one).
+  public init(baseline: Baseline = .none, movingAverage: Scalar = 0) {
     self.baseline = baseline
+    self.movingAverage = movingAverage
   }
 
   @differentiable(reverse, wrt: logits)

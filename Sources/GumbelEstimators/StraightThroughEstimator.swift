@@ -19,11 +19,16 @@ public struct StraightThroughEstimator<Scalar: DistributionFloatingPoint>: Gradi
   }
 }
 
-/// One-hot draws shared by the estimators.
-enum OneHotSampling {
-  /// `one_hot(argmax(logits + g))`: a draw from `Categorical(softmax(logits))` per row, the
-  /// category that `jax.random.categorical(key, logits)` returns.
-  static func gumbelMax<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+/// One-hot draws shared by the estimators and the models that use them.
+public enum OneHotSampling {
+  /// `one_hot(argmax(logits + g))`, `g` standard Gumbel noise from `key`: a draw from
+  /// `Categorical(softmax(logits))` per row (the Gumbel-max trick), the category that
+  /// `jax.random.categorical(key, logits)` returns; ties go to the first category.
+  ///
+  /// Reference: E. J. Gumbel, "Statistical theory of extreme values and some practical
+  /// applications", 1954; C. J. Maddison, D. Tarlow, T. Minka, "A* Sampling", NeurIPS 2014.
+  @inlinable
+  public static func gumbelMax<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     (logits + Tensor(shape: logits.shape, scalars: key.gumbel(count: logits.scalarCount))).oneHotArgmax()
   }
 }

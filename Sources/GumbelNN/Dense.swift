@@ -87,6 +87,7 @@ public struct Dense<Scalar: TensorFloatingPoint & RandomFloatingPoint>: Layer {
   public var bias: Tensor<Scalar>
 
   /// A layer with the given parameters.
+  @inlinable
   public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>) {
     precondition(weight.rank == 2 && bias.shape == [weight.shape[1]],
                  "weight \(weight.shape) and bias \(bias.shape) do not make a dense layer")
@@ -95,6 +96,7 @@ public struct Dense<Scalar: TensorFloatingPoint & RandomFloatingPoint>: Layer {
   }
 
   /// A layer whose weights are drawn from `key` by `initializer` and whose biases are 0.
+  @inlinable
   public init(inputSize: Int, outputSize: Int, key: PRNGKey, initializer: WeightInitializer<Scalar> = .haiku) {
     precondition(inputSize > 0 && outputSize > 0, "a dense layer needs positive sizes, not \(inputSize) x \(outputSize)")
     let w = initializer.weights(count: inputSize * outputSize, inputSize: inputSize, outputSize: outputSize, key: key)
@@ -102,15 +104,19 @@ public struct Dense<Scalar: TensorFloatingPoint & RandomFloatingPoint>: Layer {
               bias: Tensor(repeating: 0, shape: [outputSize]))
   }
 
+  @inlinable
   public var inputSize: Int { weight.shape[0] }
+  @inlinable
   public var outputSize: Int { weight.shape[1] }
 
+  @inlinable
   @differentiable(reverse)
   @differentiable(reverse, wrt: self)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
     affine(input, weight, bias)
   }
 
+  @inlinable
   public var parameters: [Tensor<Scalar>] {
     get { [weight, bias] }
     set {
@@ -127,11 +133,13 @@ extension Dense {
     public var weight: Tensor<Scalar>
     public var bias: Tensor<Scalar>
 
+    @inlinable
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>) {
       self.weight = weight
       self.bias = bias
     }
 
+    @inlinable
     public var parameters: [Tensor<Scalar>] {
       get { [weight, bias] }
       set {
@@ -139,8 +147,22 @@ extension Dense {
         (weight, bias) = (newValue[0], newValue[1])
       }
     }
+
+    // The conformances, written out so that other modules can specialise them.
+    @inlinable
+    public static var zero: Self { Self(weight: .zero, bias: .zero) }
+    @inlinable
+    public static func + (lhs: Self, rhs: Self) -> Self { Self(weight: lhs.weight + rhs.weight, bias: lhs.bias + rhs.bias) }
+    @inlinable
+    public static func - (lhs: Self, rhs: Self) -> Self { Self(weight: lhs.weight - rhs.weight, bias: lhs.bias - rhs.bias) }
+    @inlinable
+    public mutating func move(by offset: Self) {
+      weight.move(by: offset.weight)
+      bias.move(by: offset.bias)
+    }
   }
 
+  @inlinable
   public mutating func move(by offset: TangentVector) {
     weight.move(by: offset.weight)
     bias.move(by: offset.bias)

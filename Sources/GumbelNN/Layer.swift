@@ -32,11 +32,17 @@ public protocol Layer: TrainableModel {
 /// The tangent vector of a layer without parameters (an activation function).
 public struct NoParameters<Scalar: TensorFloatingPoint>: Differentiable, AdditiveArithmetic, ParameterGroup, Sendable {
   public typealias TangentVector = NoParameters
+  @inlinable
   public init() {}
+  @inlinable
   public static var zero: NoParameters { NoParameters() }
+  @inlinable
   public static func + (lhs: NoParameters, rhs: NoParameters) -> NoParameters { NoParameters() }
+  @inlinable
   public static func - (lhs: NoParameters, rhs: NoParameters) -> NoParameters { NoParameters() }
+  @inlinable
   public mutating func move(by offset: NoParameters) {}
+  @inlinable
   public var parameters: [Tensor<Scalar>] {
     get { [] }
     set { precondition(newValue.isEmpty, "a layer without parameters got \(newValue.count) tensors") }
@@ -47,7 +53,9 @@ public struct NoParameters<Scalar: TensorFloatingPoint>: Differentiable, Additiv
 public protocol ParameterFreeLayer: Layer where TangentVector == NoParameters<Scalar> {}
 
 extension ParameterFreeLayer {
+  @inlinable
   public mutating func move(by offset: NoParameters<Scalar>) {}
+  @inlinable
   public var parameters: [Tensor<Scalar>] {
     get { [] }
     set { precondition(newValue.isEmpty, "a layer without parameters got \(newValue.count) tensors") }

@@ -51,6 +51,7 @@ public protocol Optimizer<Model> {
 
 /// The gradient tensors, with scalar ``Tensor/zero`` placeholders materialised to the shapes of
 /// the parameters, clipped when asked.
+@inlinable
 func preparedGradients<Model: TrainableModel>(_ model: Model, _ gradient: Model.TangentVector, clipNorm: Model.Scalar?) -> [Tensor<Model.Scalar>] {
   let parameters = model.parameters
   let gradients = gradient.parameters
@@ -80,6 +81,7 @@ public struct SGD<Model: TrainableModel>: Optimizer {
     self.clipNorm = clipNorm
   }
 
+  @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     let gradients = preparedGradients(model, gradient, clipNorm: clipNorm)
     if trace.isEmpty { trace = gradients.map { Tensor(repeating: 0, shape: $0.shape) } }
@@ -134,6 +136,7 @@ public struct Adam<Model: TrainableModel>: Optimizer {
     self.init(learningRate: .constant(learningRate))
   }
 
+  @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     let gradients = preparedGradients(model, gradient, clipNorm: clipNorm)
     if firstMoments.isEmpty {

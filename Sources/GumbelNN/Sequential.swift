@@ -15,12 +15,14 @@ public struct Sequential<First: Layer, Second: Layer>: Layer where First.Scalar 
   public var first: First
   public var second: Second
 
+  @inlinable
   public init(_ first: First, _ second: Second) {
     self.first = first
     self.second = second
   }
 
   /// The layers listed in `layers`, in order.
+  @inlinable
   public init(@LayerBuilder _ layers: () -> Sequential) {
     self = layers()
   }
@@ -31,6 +33,7 @@ public struct Sequential<First: Layer, Second: Layer>: Layer where First.Scalar 
     second(first(input))
   }
 
+  @inlinable
   public var parameters: [Tensor<Scalar>] {
     get { first.parameters + second.parameters }
     set {
@@ -48,11 +51,13 @@ extension Sequential {
     public var first: First.TangentVector
     public var second: Second.TangentVector
 
+    @inlinable
     public init(first: First.TangentVector, second: Second.TangentVector) {
       self.first = first
       self.second = second
     }
 
+    @inlinable
     public var parameters: [Tensor<Scalar>] {
       get { first.parameters + second.parameters }
       set {
@@ -61,8 +66,22 @@ extension Sequential {
         second.parameters = Array(newValue[split...])
       }
     }
+
+    // The conformances, written out so that other modules can specialise them.
+    @inlinable
+    public static var zero: Self { Self(first: .zero, second: .zero) }
+    @inlinable
+    public static func + (lhs: Self, rhs: Self) -> Self { Self(first: lhs.first + rhs.first, second: lhs.second + rhs.second) }
+    @inlinable
+    public static func - (lhs: Self, rhs: Self) -> Self { Self(first: lhs.first - rhs.first, second: lhs.second - rhs.second) }
+    @inlinable
+    public mutating func move(by offset: Self) {
+      first.move(by: offset.first)
+      second.move(by: offset.second)
+    }
   }
 
+  @inlinable
   public mutating func move(by offset: TangentVector) {
     first.move(by: offset.first)
     second.move(by: offset.second)

@@ -3,8 +3,9 @@ import GumbelDistributions
 import GumbelEstimators
 import GumbelRandom
 
-/// The bias and the variance of each gradient estimator against the temperature, measured by
-/// ``EstimatorLab`` on the objective `f(z) = (V . z - T)^2` against its exact gradient.
+/// The bias and the variance of each gradient estimator against the temperature: a drawing of
+/// an ``EstimatorSweep`` (measured by ``EstimatorLab`` on the objective `f(z) = (V . z - T)^2`
+/// against its exact gradient).
 ///
 /// Two panels on log-log axes: the bias, `|| mean - exact ||` over ``sampleCount``
 /// single-sample estimates, and the total variance, the sum over categories of the variance of
@@ -16,129 +17,53 @@ import GumbelRandom
 /// The bias is measured from a finite sample, so it includes Monte Carlo noise of about
 /// `sqrt(variance / sampleCount)`: REINFORCE is unbiased, and its measured bias is that noise.
 ///
-///     let figure = try EstimatorFigure(probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
-///                                      temperatures: [0.1, 0.2, 0.5, 1, 2, 5], key: PRNGKey(seed: 0))
-///     try figure.write(to: "estimators.svg")
+///     let problem = try EstimatorLab.Problem(logits: [0, 0, 0, 0, 0])
+///     let sweep = try EstimatorSweep(problem: problem, temperatures: [0.1, 0.2, 0.5, 1, 2, 5],
+///                                    sampleCount: 2000, key: PRNGKey(seed: 0))
+///     try EstimatorFigure(sweep).write(to: "estimators.svg")
+///
+/// (`GumbelExperiments` adds an initialiser that checks the inputs and measures.)
 public struct EstimatorFigure: Figure, Sendable {
   /// One measured point of an estimator.
-  public struct Measurement: Equatable, Sendable {
-    /// The temperature, or `nil` for an estimator that does not use one.
-    public let temperature: Double?
-    /// `|| mean - exact ||`.
-    public let bias: Double
-    /// The sum over categories of the variance of single-sample estimates.
-    public let variance: Double
-    /// The standard error of the measured bias, `sqrt(variance / sampleCount)`: the norm of
-    /// the Monte Carlo error of the mean of the estimates.
-    public let standardError: Double
-
-    /// Whether the bias is within two standard errors of 0: not distinguishable from the noise.
-    public var biasIsWithinNoise: Bool { bias < 2 * standardError }
-  }
-
+  public typealias Measurement = EstimatorSweep.Measurement
   /// The measurements of one estimator, by increasing temperature.
-  public struct Series: Equatable, Sendable {
-    /// The estimator.
-    public let kind: EstimatorKind
-    /// One measurement per temperature, or a single one without a temperature for REINFORCE
-    /// and straight-through.
-    public let measurements: [Measurement]
+  public typealias Series = EstimatorSweep.Series
 
-    /// Whether the estimator ignores the temperature (drawn as a horizontal line).
-    public var isTemperatureFree: Bool { Self.isTemperatureFree(kind) }
+  /// What is drawn.
+  public let sweep: EstimatorSweep
+  /// `softmax(logits)`.
+  public let probabilities: [Double]
 
-    static func isTemperatureFree(_ kind: EstimatorKind) -> Bool { kind == .reinforce || kind == .st }
+  /// The figure of `sweep`.
+  public init(_ sweep: EstimatorSweep) {
+    self.sweep = sweep
+    probabilities = Self.softmax(sweep.problem.logits)
   }
 
   /// The logits of the categorical distribution.
-  public let logits: [Double]
-  /// `softmax(logits)`.
-  public let probabilities: [Double]
+  public var logits: [Double] { sweep.problem.logits }
   /// The values `V` of the objective.
-  public let values: [Double]
+  public var values: [Double] { sweep.problem.values }
   /// The target `T` of the objective.
-  public let target: Double
+  public var target: Double { sweep.problem.target }
   /// The exact gradient `d/d logits E[f(z)]`.
-  public let exactGradient: [Double]
+  public var exactGradient: [Double] { sweep.problem.exactGradient }
   /// The temperatures, increasing and without repeats.
-  public let temperatures: [Double]
+  public var temperatures: [Double] { sweep.temperatures }
   /// How many single-sample estimates each point is measured from.
-  public let sampleCount: Int
+  public var sampleCount: Int { sweep.sampleCount }
   /// The conditional draws of the Gumbel-Rao estimator.
-  public let conditionalSamples: Int
-  /// One series per estimator of ``EstimatorKind`` (ReinMax only when some temperature is at
-  /// least 1).
-  public let series: [Series]
+  public var conditionalSamples: Int { sweep.conditionalSamples }
+  /// One series per estimator (ReinMax only when some temperature is at least 1).
+  public var series: [Series] { sweep.series }
 
-  /// The largest accepted ``sampleCount``.
+  /// The largest sample count the figure is measured from (a bound on the work).
   public static let maxSampleCount = 100_000
-  /// The largest accepted ``conditionalSamples``.
+  /// The largest conditional sample count.
   public static let maxConditionalSamples = 100
 
-  /// Measures every estimator at every temperature with `sampleCount` estimates from `key`.
-  ///
-  /// - Parameters:
-  ///   - values: `V`, one per category (default `0, 1, ..., K-1`, so that with `target` 0 the
-  ///     objective is the square of the sampled index).
-  ///   - conditionalSamples: the Gumbel-Rao estimator's draws per estimate.
-  /// - Throws: ``PlotError`` for invalid logits, values or temperatures, fewer than two
-  ///   categories, or counts out of range.
-  public init(logits: [Double], values: [Double]? = nil, target: Double = 0, temperatures: [Double],
-              sampleCount: Int = 2000, conditionalSamples: Int = 10, key: PRNGKey) throws(PlotError) {
-    let logits = try FigureInput.checked(logits: logits)
-    guard logits.count >= 2 else { throw .categoryCount(figure: "estimators", required: "at least 2", actual: logits.count) }
-    let temperatures = Array(Set(try FigureInput.checked(temperatures: temperatures))).sorted()
-    try FigureInput.check("sample count", sampleCount, in: 1...Self.maxSampleCount)
-    try FigureInput.check("conditional sample count", conditionalSamples, in: 1...Self.maxConditionalSamples)
-    let problem: EstimatorLab.Problem
-    do {
-      problem = try EstimatorLab.Problem(logits: logits, values: values, target: target)
-    } catch {
-      throw .distribution(error)
-    }
-    func measure(_ kind: EstimatorKind, at temperature: Double?) throws(PlotError) -> Measurement {
-      do {
-        let statistics = try EstimatorLab.measure(problem, method: .sampling(kind), temperature: temperature ?? 1,
-                                                  samples: sampleCount, key: key, conditionalSamples: conditionalSamples)
-        let variance = statistics.variance.reduce(0, +)
-        return Measurement(temperature: temperature, bias: statistics.bias, variance: variance,
-                           standardError: (variance / Double(sampleCount)).squareRoot())
-      } catch {
-        throw .distribution(error)
-      }
-    }
-    var series: [Series] = []
-    for kind in EstimatorKind.allCases {
-      if Series.isTemperatureFree(kind) {
-        series.append(Series(kind: kind, measurements: [try measure(kind, at: nil)]))
-        continue
-      }
-      let usable = kind == .reinmax ? temperatures.filter { $0 >= 1 } : temperatures
-      guard !usable.isEmpty else { continue }
-      var measurements: [Measurement] = []
-      for temperature in usable { measurements.append(try measure(kind, at: temperature)) }
-      series.append(Series(kind: kind, measurements: measurements))
-    }
-    self.logits = logits
-    self.probabilities = Self.softmax(logits)
-    self.values = problem.values
-    self.target = problem.target
-    self.exactGradient = problem.exactGradient
-    self.temperatures = temperatures
-    self.sampleCount = sampleCount
-    self.conditionalSamples = conditionalSamples
-    self.series = series
-  }
-
-  /// The same figure from class probabilities (a probability of 0 masks its category).
-  public init(probabilities: [Double], values: [Double]? = nil, target: Double = 0, temperatures: [Double],
-              sampleCount: Int = 2000, conditionalSamples: Int = 10, key: PRNGKey) throws(PlotError) {
-    try self.init(logits: FigureInput.logits(fromProbabilities: probabilities), values: values, target: target,
-                  temperatures: temperatures, sampleCount: sampleCount, conditionalSamples: conditionalSamples, key: key)
-  }
-
   /// The series of `kind`, if it was measured.
-  public func series(_ kind: EstimatorKind) -> Series? { series.first { $0.kind == kind } }
+  public func series(_ kind: EstimatorKind) -> Series? { sweep.series(kind) }
 
   // MARK: Drawing
 
@@ -294,7 +219,7 @@ public struct EstimatorFigure: Figure, Sendable {
     case .gs: return "Gumbel-softmax"
     case .stGS: return "ST Gumbel-softmax"
     case .gumbelRao: return "Gumbel-Rao, \(conditionalSamples) draws"
-    case .reinmax: return "ReinMax (τ ≥ 1)"
+    case .reinmax: return "ReinMax (τ ≥ \(SVGNumber.label(EstimatorKind.reinmax.minimumTemperature)))"
     }
   }
 
@@ -347,8 +272,8 @@ public struct EstimatorFigure: Figure, Sendable {
       let middle = top + (Double(index) + 0.5) * Legend.rowHeight
       let color = Self.color(entry.kind)
       var swatch = [Shapes.line(from: Point(x: left, y: middle), to: Point(x: left + Self.legendSwatchWidth, y: middle), stroke: color,
-                                width: 2, dash: Series.isTemperatureFree(entry.kind) ? Self.dash(entry.kind) : nil)]
-      if !Series.isTemperatureFree(entry.kind) {
+                                width: 2, dash: entry.kind.usesTemperature ? nil : Self.dash(entry.kind))]
+      if entry.kind.usesTemperature {
         swatch.append(Self.marker(entry.kind, at: Point(x: left + Self.legendSwatchWidth / 2, y: middle)))
       }
       children.append(Shapes.group("swatch", swatch, extra: ["data-estimator": entry.kind.rawValue]))

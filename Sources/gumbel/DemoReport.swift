@@ -1,3 +1,4 @@
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel demo --out DIR`: the notebook's story as one self-contained HTML page, DIR/index.html,

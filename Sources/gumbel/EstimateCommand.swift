@@ -7,8 +7,8 @@ struct Estimate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure gradient estimators of d/dlogits E[(V . z - T)^2] against the exact gradient.")
 
-  @Option(help: "exact, \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
-  var estimator: String = "all"
+  @Option(help: "exact, \(EstimatorKind.nameList), or all (default: all).", transform: EstimatorChoice.parse)
+  var estimator: EstimatorChoice = .all
   @OptionGroup var categories: CategoryOptions
   @Option(parsing: .unconditional, help: "The values V (default 0,1,...,K-1).")
   var values: NumberList<Double>?
@@ -39,14 +39,7 @@ struct Estimate: ParsableCommand {
   }
 
   func run() throws {
-    let methods: [EstimatorLab.Method]
-    if estimator == "all" {
-      methods = EstimatorLab.Method.all
-    } else if let method = EstimatorLab.Method(name: estimator) {
-      methods = [method]
-    } else {
-      throw CLIError("unknown estimator '\(estimator)': choose exact, \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
-    }
+    let methods = estimator.methods
     guard samples >= 1, samples <= 10_000_000 else { throw CLIError("--samples must be between 1 and 10000000, not \(samples)") }
     let problem = try EstimatorLab.Problem(logits: try categories.checkedLogits(as: Double.self), values: values?.values, target: target)
     guard samples * problem.logits.count * max(raoSamples, 1) <= 1 << 26 else {

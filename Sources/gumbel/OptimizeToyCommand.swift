@@ -1,4 +1,5 @@
 import ArgumentParser
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel optimize-toy`: the quadratic programming benchmark of the ReinMax paper.
@@ -12,8 +13,8 @@ struct OptimizeToy: ParsableCommand {
       mean_i [p_i1 (1 - 0.45)^2 + p_i0 0.45^2], whose optimum is 0.45^2 = 0.2025.
       """)
 
-  @Option(help: "The gradient estimator: \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var estimator: String
+  @Option(help: "The gradient estimator: \(EstimatorKind.nameList).", transform: EstimatorKind.parse)
+  var estimator: EstimatorKind
   @Option(parsing: .unconditional, help: "Adam steps.")
   var steps: Int = 1000
   @Option(help: "The seed of the key; step t draws from key.fold(in: t).")
@@ -26,11 +27,8 @@ struct OptimizeToy: ParsableCommand {
   static let maxSteps = 1_000_000
 
   func run() throws {
-    guard let kind = EstimatorKind(rawValue: estimator) else {
-      throw CLIError("unknown estimator '\(estimator)': choose \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
     guard (0...Self.maxSteps).contains(steps) else { throw CLIError("--steps must be between 0 and \(Self.maxSteps), not \(steps)") }
-    let estimator = try Estimator<Float>(kind, temperature: temperature)
+    let estimator = try Estimator<Float>(estimator, temperature: temperature)
     let problem = ToyProblem()
     let run = problem.optimize(estimator: estimator, steps: steps, key: PRNGKey(seed: seed), recordEvery: max(1, steps / 10))
     print(format == .json ? json(run, problem: problem) : text(run, problem: problem))
@@ -50,11 +48,10 @@ struct OptimizeToy: ParsableCommand {
   }
 
   func text(_ run: ToyProblem.Run, problem: ToyProblem) -> String {
-    let usesTemperature = run.estimator != .reinforce && run.estimator != .st
     var lines = [
       "ReinMax paper, section 6.1: \(problem.variables) binary variables, E[mean_i (z_i - \(problem.target))^2], "
         + "\(problem.batchSize) samples per step, Adam (learning rate \(problem.learningRate))",
-      "estimator \(run.estimator.rawValue)" + (usesTemperature ? ", temperature \(temperature)" : "") + ", seed \(seed), \(run.steps) steps",
+      "estimator \(run.estimator.rawValue)" + (run.estimator.usesTemperature ? ", temperature \(temperature)" : "") + ", seed \(seed), \(run.steps) steps",
       "step      exact loss",
     ]
     for point in run.curve {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel train-vae`: trains the categorical VAE of Jang, Gu & Poole (2017) on binarised MNIST.
@@ -18,8 +19,8 @@ struct TrainVAE: ParsableCommand {
   var data: String?
   @Option(help: "Total number of epochs (a resumed run trains until it has this many).")
   var epochs: Int = 30
-  @Option(help: "The gradient estimator: \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var estimator: String = EstimatorKind.stGS.rawValue
+  @Option(help: "The gradient estimator: \(EstimatorKind.nameList) (default: st-gs).", transform: EstimatorKind.parse)
+  var estimator: EstimatorKind = .stGS
   @Option(help: "N, the number of categorical latent variables.")
   var latents: Int = 30
   @Option(help: "K, the classes of each latent variable.")
@@ -38,9 +39,6 @@ struct TrainVAE: ParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
-    guard EstimatorKind(rawValue: estimator) != nil else {
-      throw ValidationError("unknown estimator \"\(estimator)\"; expected one of \(EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
     guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
     guard categories >= 2 else { throw ValidationError("--categories must be at least 2, not \(categories)") }
     guard latents * categories <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
@@ -105,7 +103,7 @@ struct TrainVAE: ParsableCommand {
 
     let text = format == .text
     if text {
-      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator), seed \(seed); "
+      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator.rawValue), seed \(seed); "
         + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
       if resume { Self.say("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
     }
@@ -122,7 +120,7 @@ struct TrainVAE: ParsableCommand {
                      Double(trainer.stepsPerEpoch * configuration.batchSize) / record.seconds))
       }
       try Checkpoint.write(trainer.state, to: checkpointPath)
-      try writeFigures(trainer, testSet: testSet, testImages: testImages)
+      try VAEFigures(trainer, testSet: testSet, testImages: testImages).write(to: out)
     }
 
     let trainNegELBO = trainer.evaluate(trainImages)
@@ -166,53 +164,5 @@ struct TrainVAE: ParsableCommand {
     let line = String(format: "\repoch %d/%d [%@] %d/%d  loss %.2f  tau %.3f  %.0f img/s  ETA %.1fs\u{1B}[K",
                       epoch, epochs, bar, p.stepInEpoch, p.stepsPerEpoch, p.loss, p.temperature, rate, eta)
     FileHandle.standardError.write(Data(line.utf8))
-  }
-
-  func writeFigures(_ trainer: VAETrainer, testSet: LabeledImages, testImages: Tensor<Float>) throws {
-    let state = trainer.state
-    let steps = state.stepLosses.enumerated().map { (x: Double($0.offset + 1) / Double(trainer.stepsPerEpoch), y: $0.element) }
-    let loss = SVGFigure.lineChart(
-      title: "Categorical VAE (\(state.configuration.estimator)): negative ELBO", xLabel: "epoch", yLabel: "nats per image",
-      series: [
-        .init(name: "train (per step)", points: steps, color: "#1f77b4"),
-        .init(name: "test (discrete, per epoch)", points: state.epochs.map { (x: Double($0.epoch), y: $0.testNegELBO) }, color: "#d62728"),
-      ])
-    try write(loss, "loss.svg")
-
-    // Two test images of each digit (the first two of each label), and their reconstructions.
-    var chosen = [Int]()
-    for round in 0..<2 {
-      for digit in 0..<10 {
-        let indices = testSet.labels.indices.filter { testSet.labels[$0] == digit }
-        if indices.count > round { chosen.append(indices[round]) }
-      }
-    }
-    if chosen.isEmpty { chosen = Array(0..<min(20, testSet.count)) }
-    let pixels = testSet.pixelsPerImage
-    let originals = chosen.map { i in Array(testImages.scalars[(i * pixels)..<((i + 1) * pixels)]) }
-    let batch = Tensor(shape: [chosen.count, pixels], scalars: originals.flatMap { $0 })
-    let recon = state.model.reconstructions(of: batch)
-    let reconRows = (0..<chosen.count).map { Array(recon.scalars[($0 * pixels)..<(($0 + 1) * pixels)]) }
-    let columns = 10
-    var grid = [[Float]](), captions = [String]()
-    for start in stride(from: 0, to: chosen.count, by: columns) {
-      let end = min(start + columns, chosen.count)
-      grid += originals[start..<end] + Array(repeating: [Float](repeating: 0, count: pixels), count: columns - (end - start))
-      grid += reconRows[start..<end] + Array(repeating: [Float](repeating: 0, count: pixels), count: columns - (end - start))
-      captions += ["test image", "reconstruction"]
-    }
-    try write(SVGFigure.imageGrid(title: "Test images and reconstructions after epoch \(state.epoch) (decoder probabilities at argmax z)",
-                                  images: grid, imageRows: testSet.rows, imageColumns: testSet.columns, columns: columns, captions: captions),
-              "reconstructions.svg")
-
-    let samples = state.model.priorSamples(count: 100, key: VAETrainer.keys(seed: state.configuration.seed).evaluation.fold(in: 999_999))
-    let sampleRows = (0..<100).map { Array(samples.scalars[($0 * pixels)..<(($0 + 1) * pixels)]) }
-    try write(SVGFigure.imageGrid(title: "Samples from the uniform prior after epoch \(state.epoch) (decoder probabilities)",
-                                  images: sampleRows, imageRows: testSet.rows, imageColumns: testSet.columns, columns: 10),
-              "prior-samples.svg")
-  }
-
-  func write(_ text: String, _ name: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)), options: .atomic)
   }
 }

@@ -31,7 +31,7 @@ import Testing
 
   @Test func badInputGetsOneLine() throws {
     let cases: [([String], String)] = [
-      (["--estimator", "nope"], "unknown estimator 'nope'"),
+      (["--estimator", "nope"], "unknown estimator \"nope\"; expected one of reinforce, st, gs, st-gs, gumbel-rao, reinmax"),
       (["--estimator", "reinmax", "--temperature", "0.5"], "ReinMax temperature (must be >= 1) 0.5 is out of range"),
       (["--estimator", "gs", "--temperature=-1"], "temperature"),
       (["--estimator", "gs", "--temperature", "nan"], "temperature"),

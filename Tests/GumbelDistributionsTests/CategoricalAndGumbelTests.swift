@@ -1,7 +1,6 @@
 import _Differentiation
 import _GumbelTestSupport
 import GumbelDistributions
-import GumbelNN
 import GumbelRandom
 import GumbelTensor
 import RealModule
@@ -88,20 +87,5 @@ import Testing
   @Test func badParametersAreRefused() {
     #expect(throws: DistributionError.invalidParameter(name: "scale", value: 0)) { try Gumbel<Float>(scale: 0) }
     #expect(throws: DistributionError.self) { try Gumbel<Float>(location: .nan) }
-  }
-}
-
-@Suite struct GumbelSoftmaxLayerTests {
-  @Test func layerDrawsKeysLikeHaikusPRNGSequence() throws {
-    let logits = Tensor<Float>(rows: [[0.1, 2, -1], [0, 0, 0]])
-    let layer = try GumbelSoftmaxLayer<Float>(temperature: 0.5, hard: true)
-    var keys = PRNGSequence(seed: 0)
-    let (_, expectedKey) = PRNGKey(seed: 0).split()
-    let z = layer(logits, keys: &keys)
-    #expect(z == GumbelSoftmax(trustedLogits: logits, temperature: 0.5).hardSample(using: expectedKey))
-    let g = gradient(at: logits) { l in (layer(l, key: expectedKey) * Tensor<Float>([1, 2, 3])).sum() }
-    let expected = gradient(at: logits) { l in (GumbelSoftmax(trustedLogits: l, temperature: 0.5).sample(using: expectedKey) * Tensor<Float>([1, 2, 3])).sum() }
-    #expect(g == expected)
-    #expect(throws: DistributionError.invalidTemperature(0)) { try GumbelSoftmaxLayer<Float>(temperature: 0) }
   }
 }

@@ -2,8 +2,10 @@ import _Differentiation
 import Foundation
 import GumbelDistributions
 import GumbelEstimators
+import GumbelNN
 import GumbelRandom
 import GumbelTensor
+import RealModule
 
 /// The settings of a categorical-VAE training run: everything that, with the data, decides its
 /// result. Two runs with equal configurations and data give equal models, bit for bit.
@@ -14,15 +16,21 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public var categoryCount: Int = 10
   /// The widths of the encoder's hidden layers (the decoder's in reverse order).
   public var hiddenSizes: [Int] = [512, 256]
-  /// The gradient estimator, by its ``EstimatorKind`` name.
-  public var estimator: String = EstimatorKind.stGS.rawValue
+  /// The gradient estimator (written as its name, such as `"st-gs"`).
+  public var estimator: EstimatorKind = .stGS
+  /// The decay of REINFORCE's moving-average baseline
+  /// (``ReinforceEstimator/Baseline/movingAverage(decay:)``), or `nil` for no baseline. Used by
+  /// the `reinforce` estimator only; its state is carried across steps and checkpoints.
+  public var baselineDecay: Double? = nil
   /// The seed of every key of the run.
   public var seed: Int = 0
   /// Images per step (a last partial batch of each epoch is dropped).
   public var batchSize: Int = 100
   /// Adam's learning rate (with Optax's other defaults).
   public var learningRate: Double = 1e-3
-  /// The temperature at step `t` is `max(minimumTemperature, exp(-temperatureDecay * t))`.
+  /// The temperature at step `t` is `max(minimumTemperature, exp(-temperatureDecay * t))`
+  /// (``temperatureSchedule``), raised to the estimator's
+  /// ``EstimatorKind/minimumTemperature`` (1 for ReinMax).
   public var minimumTemperature: Double = 0.5
   public var temperatureDecay: Double = 3e-4
   /// One-hot samples per image when evaluating the negative ELBO.
@@ -30,23 +38,33 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
 
   public init() {}
 
-  /// The estimator kind, checked.
-  public func estimatorKind() throws -> EstimatorKind {
-    guard let kind = EstimatorKind(rawValue: estimator) else {
-      throw TrainingError.invalidConfiguration("unknown estimator \"\(estimator)\"; expected one of "
-        + EstimatorKind.allCases.map(\.rawValue).joined(separator: ", "))
-    }
-    return kind
+  /// Jang, Gu & Poole's annealing, updated every step: `max(minimumTemperature,
+  /// exp(-temperatureDecay * t))` at step `t`.
+  public var temperatureSchedule: ExponentialAnnealing<Double> {
+    ExponentialAnnealing(initial: 1, minimum: minimumTemperature, rate: temperatureDecay)
   }
 
-  /// The temperature of step `step` (0 for the first).
+  /// The schedule's temperature at step `step` (0 for the first).
   public func temperature(step: Int) -> Double {
-    max(minimumTemperature, Foundation.exp(-temperatureDecay * Double(step)))
+    temperatureSchedule.temperature(atStep: step)
+  }
+
+  /// The temperature the estimator uses at step `step`: the schedule's, raised to the
+  /// estimator's minimum.
+  public func estimatorTemperature(step: Int) -> Double {
+    estimator.usableTemperature(temperature(step: step))
+  }
+
+  /// A new estimator of this configuration at the temperature of `step`, its baseline's moving
+  /// average starting at `movingAverage`.
+  public func makeEstimator(step: Int = 0, movingAverage: Float = 0) throws -> Estimator<Float> {
+    let baseline: ReinforceEstimator<Float>.Baseline = baselineDecay.map { .movingAverage(decay: Float($0)) } ?? .none
+    return try Estimator(estimator, temperature: Float(estimatorTemperature(step: step)), baseline: baseline,
+                         movingAverage: movingAverage)
   }
 
   /// Checks the settings.
   public func validate() throws {
-    _ = try estimatorKind()
     func require(_ ok: Bool, _ message: String) throws { if !ok { throw TrainingError.invalidConfiguration(message) } }
     try require(latentCount > 0, "the number of latents must be positive, not \(latentCount)")
     try require(categoryCount >= 2, "each latent needs at least 2 categories, not \(categoryCount)")
@@ -56,6 +74,9 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     try require(minimumTemperature > 0 && minimumTemperature.isFinite, "the minimum temperature must be positive")
     try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative")
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
+    if let decay = baselineDecay {
+      try require(decay >= 0 && decay < 1, "the baseline decay must be in [0, 1), not \(decay)")
+    }
   }
 }
 
@@ -94,6 +115,9 @@ public struct VAETrainingState {
   public var configuration: VAETrainingConfiguration
   public var model: CategoricalVAE<Float>
   public var optimizer: Adam<CategoricalVAE<Float>>
+  /// The gradient estimator, built once for the run; the trainer sets its temperature each step
+  /// and it carries its state (REINFORCE's moving-average baseline) across steps and checkpoints.
+  public var estimator: Estimator<Float>
   /// Completed epochs.
   public var epoch: Int = 0
   /// Completed steps (updates).
@@ -113,6 +137,7 @@ public struct VAETrainingState {
                            latentCount: configuration.latentCount, categoryCount: configuration.categoryCount,
                            key: VAETrainer.keys(seed: configuration.seed).initialization)
     optimizer = Adam(learningRate: .constant(Float(configuration.learningRate)))
+    estimator = try configuration.makeEstimator()
     self.dataFingerprint = dataFingerprint
   }
 }
@@ -196,15 +221,17 @@ public struct VAETrainer {
   public mutating func step(on batch: Tensor<Float>) throws -> (loss: Double, temperature: Double) {
     let configuration = state.configuration
     let temperature = configuration.temperature(step: state.step)
-    let kind = try configuration.estimatorKind()
-    // ReinMax is defined for temperatures of at least 1 (Liu et al., 2023).
-    let estimatorTemperature = kind == .reinmax ? max(1, temperature) : temperature
-    let estimator = try Estimator<Float>(kind, temperature: Float(estimatorTemperature))
+    try state.estimator.setTemperature(Float(configuration.estimator.usableTemperature(temperature)))
+    let estimator = state.estimator
     let key = Self.keys(seed: configuration.seed).sampling.fold(in: UInt32(truncatingIfNeeded: state.step))
     let (loss, gradient) = valueWithGradient(at: state.model) { model in
       model.negativeELBO(images: batch, estimator: estimator, key: key)
     }
     guard loss.isFinite else { throw TrainingError.diverged(step: state.step, loss: Double(loss)) }
+    if estimator.observesLosses {
+      // The losses the step's estimator saw (same model, sample and key): one more forward pass.
+      state.estimator.observe(losses: state.model.latentRowLosses(images: batch, estimator: estimator, key: key))
+    }
     state.optimizer.update(&state.model, along: gradient)
     state.step += 1
     state.stepLosses.append(Double(loss))

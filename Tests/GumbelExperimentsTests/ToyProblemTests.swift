@@ -1,6 +1,7 @@
 import _Differentiation
 import Foundation
 import GumbelEstimators
+import GumbelExperiments
 import GumbelNN
 import GumbelRandom
 import GumbelTensor

@@ -1,6 +1,7 @@
 import _Differentiation
 import GumbelDistributions
 import GumbelEstimators
+import GumbelNN
 import GumbelRandom
 import GumbelTensor
 

@@ -1,6 +1,7 @@
 import _Differentiation
 import GumbelDistributions
 import GumbelEstimators
+import GumbelNN
 import GumbelRandom
 import GumbelTensor
 
@@ -60,7 +61,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   @differentiable(reverse, wrt: self)
   public func encode(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
     let rows = withoutDerivative(at: images).shape[0] * withoutDerivative(at: latentCount)
-    return encoder(images).reshaped(to: [rows, withoutDerivative(at: categoryCount)])
+    return Self.apply(encoder, to: images).reshaped(to: [rows, withoutDerivative(at: categoryCount)])
   }
 
   /// The logits of `p(x | z)` for one-hot (or relaxed) latents `[batch * N, K]`: `[batch, pixels]`.
@@ -68,7 +69,19 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   public func decode(_ latents: Tensor<Scalar>) -> Tensor<Scalar> {
     let size = withoutDerivative(at: latentCount) * withoutDerivative(at: categoryCount)
     let batch = withoutDerivative(at: latents).scalarCount / size
-    return decoder(latents.reshaped(to: [batch, size]))
+    return Self.apply(decoder, to: latents.reshaped(to: [batch, size]))
+  }
+
+  /// `network(x)`, the layers applied one by one: `Dense, ReLU, Dense, ReLU, Dense`. The same
+  /// operations as the network's own call, written here so that this module specialises the
+  /// layers (and their derivatives) for `Scalar`: the generic ``Sequential`` of `GumbelNN`
+  /// would run them unspecialised.
+  @differentiable(reverse, wrt: network)
+  @differentiable(reverse)
+  static func apply(_ network: TwoHiddenLayerPerceptron<Scalar>, to x: Tensor<Scalar>) -> Tensor<Scalar> {
+    let h1 = network.first.first.first.first(x).relu()
+    let h2 = network.first.first.second(h1).relu()
+    return network.second(h2)
   }
 
   /// The training objective: the negative ELBO averaged over the batch, at one sample of the
@@ -95,6 +108,17 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     return (reconstruction + kl + zeroValued).mean()
   }
 
+  /// What ``negativeELBO(images:estimator:key:)`` hands the estimator as the loss of each row
+  /// of latents, `[batch * N]`: each image's reconstruction loss at the estimator's sample,
+  /// repeated for its `N` latents. An estimator that learns from the losses it saw (a
+  /// moving-average baseline) observes these after the step.
+  public func latentRowLosses(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    let batch = images.shape[0]
+    let z = estimator.sample(logits: encode(images), using: key)
+    let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()
+    return reconstruction.repeatedAlongNewAxis(count: latentCount).reshaped(to: [batch * latentCount])
+  }
+
   /// `KL(softmax(logits) || uniform) = sum_k q_k (log q_k + log K)` for each row of `logits`.
   @differentiable(reverse, wrt: logits)
   public static func klToUniform(logits: Tensor<Scalar>, categories: Int) -> Tensor<Scalar> {
@@ -115,7 +139,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     var oneHots = [Scalar]()
     oneHots.reserveCapacity(samples * logits.scalarCount)
     for s in 0..<samples {
-      oneHots += Self.gumbelMax(logits: logits, key: key.fold(in: UInt32(s))).scalars
+      oneHots += OneHotSampling.gumbelMax(logits: logits, key: key.fold(in: UInt32(s))).scalars
     }
     let z = Tensor(shape: [samples * logits.rowCount, categoryCount], scalars: oneHots)
     let targets = Tensor(shape: [samples * batch, pixelCount], scalars: Array([[Scalar]](repeating: images.scalars, count: samples).joined()))
@@ -127,26 +151,6 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     }
   }
 
-  /// One-hot samples `one_hot(argmax(logits + g))` of each row, `g` standard Gumbel noise from
-  /// `key` (the forward value of ``GumbelSoftmax/hardSample(using:count:)`` with the same key).
-  public static func gumbelMax(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
-    let k = logits.columnCount
-    let noise: [Scalar] = key.gumbel(count: logits.scalarCount)
-    var out = [Scalar](repeating: 0, count: logits.scalarCount)
-    logits.scalars.withUnsafeBufferPointer { x in
-      for r in 0..<logits.rowCount {
-        var best = r * k
-        var bestValue = x[best] + noise[best]
-        for i in (r * k + 1)..<((r + 1) * k) where x[i] + noise[i] > bestValue {
-          best = i
-          bestValue = x[i] + noise[i]
-        }
-        out[best] = 1
-      }
-    }
-    return Tensor(shape: logits.shape, scalars: out)
-  }
-
   /// The decoder's pixel probabilities at the most probable latent classes `argmax q(z | x)`:
   /// `[batch, pixels]`, for pictures of reconstructions.
   public func reconstructions(of images: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -156,7 +160,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   /// The decoder's pixel probabilities for `count` latents drawn from the uniform prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
     let uniform = Tensor<Scalar>(repeating: 0, shape: [count * latentCount, categoryCount])
-    return decode(Self.gumbelMax(logits: uniform, key: key)).sigmoid()
+    return decode(OneHotSampling.gumbelMax(logits: uniform, key: key)).sigmoid()
   }
 
   public var parameters: [Tensor<Scalar>] {

@@ -1,4 +1,5 @@
 import Foundation
+import GumbelNN
 import GumbelTensor
 
 /// Why a checkpoint could not be used. Each message names the file.
@@ -25,12 +26,16 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
 ///     tensors: rank (UInt32), dimensions (UInt64 each), scalars (Float32 bits) |
 ///     FNV-1a 64 of everything before (UInt64)
 ///
-/// all little-endian. The JSON header holds the configuration, the counters, the history and
-/// the tensor count; the tensors are the model's parameters and Adam's two moments, exactly, so
-/// training resumes bit for bit.
+/// all little-endian. The JSON header holds the configuration, the counters, the history, the
+/// estimator's state (REINFORCE's moving average, as Float32 bits) and the tensor count; the
+/// tensors are the model's parameters and Adam's two moments, exactly, so training resumes bit
+/// for bit. Version 1 files (before the estimator's state was saved) are read with a moving
+/// average of 0, which is what their runs had.
 public enum Checkpoint {
   public static let magic = Array("GVAECKPT".utf8)
-  public static let version: UInt32 = 1
+  public static let version: UInt32 = 2
+  /// The versions ``decode(_:path:)`` reads.
+  public static let readableVersions: ClosedRange<UInt32> = 1...2
 
   struct Header: Codable {
     var configuration: VAETrainingConfiguration
@@ -43,6 +48,8 @@ public enum Checkpoint {
     var dataFingerprint: String
     var parameterTensors: Int
     var momentTensors: Int
+    /// The bits of the estimator's ``Estimator/movingAverage`` (absent in version 1).
+    var baselineMovingAverage: UInt32?
   }
 
   /// The bytes of `state`.
@@ -52,7 +59,8 @@ public enum Checkpoint {
     let header = Header(configuration: state.configuration, pixelCount: state.model.pixelCount, epoch: state.epoch,
                         step: state.step, optimizerStep: state.optimizer.step, stepLosses: state.stepLosses,
                         epochs: state.epochs, dataFingerprint: String(state.dataFingerprint, radix: 16),
-                        parameterTensors: parameters.count, momentTensors: moments.count)
+                        parameterTensors: parameters.count, momentTensors: moments.count,
+                        baselineMovingAverage: state.estimator.movingAverage.bitPattern)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let json = [UInt8](try encoder.encode(header))
@@ -77,7 +85,9 @@ public enum Checkpoint {
     }
     var reader = ByteReader(bytes: bytes, position: magic.count)
     let fileVersion: UInt32 = reader.read() ?? 0
-    guard fileVersion == version else { throw corrupt("format version \(fileVersion), expected \(version)") }
+    guard readableVersions.contains(fileVersion) else {
+      throw corrupt("format version \(fileVersion), expected \(readableVersions.lowerBound) to \(readableVersions.upperBound)")
+    }
     let stored = UInt64(littleEndianBytes: bytes[(bytes.count - 8)...])
     guard fnv1a(bytes[..<(bytes.count - 8)]) == stored else { throw corrupt("checksum mismatch (the file is truncated or damaged)") }
     guard let jsonLength: UInt64 = reader.read(), jsonLength <= UInt64(bytes.count - reader.position - 8) else {
@@ -129,6 +139,12 @@ public enum Checkpoint {
       state.optimizer.firstMoments = Array(moments[..<expected.count])
       state.optimizer.secondMoments = Array(moments[expected.count...])
     }
+    do {
+      state.estimator = try header.configuration.makeEstimator(
+        step: header.step, movingAverage: Float(bitPattern: header.baselineMovingAverage ?? 0))
+    } catch {
+      throw corrupt("invalid estimator settings: \(error)")
+    }
     state.optimizer.step = header.optimizerStep
     state.epoch = header.epoch
     state.step = header.step
@@ -163,7 +179,10 @@ public enum Checkpoint {
     var differences = [String]()
     if saved.latentCount != configuration.latentCount { differences.append("latents \(saved.latentCount) (asked \(configuration.latentCount))") }
     if saved.categoryCount != configuration.categoryCount { differences.append("categories \(saved.categoryCount) (asked \(configuration.categoryCount))") }
-    if saved.estimator != configuration.estimator { differences.append("estimator \(saved.estimator) (asked \(configuration.estimator))") }
+    if saved.estimator != configuration.estimator {
+      differences.append("estimator \(saved.estimator.rawValue) (asked \(configuration.estimator.rawValue))")
+    }
+    if saved.baselineDecay != configuration.baselineDecay { differences.append("baseline decay") }
     if saved.seed != configuration.seed { differences.append("seed \(saved.seed) (asked \(configuration.seed))") }
     if saved.hiddenSizes != configuration.hiddenSizes { differences.append("hidden sizes \(saved.hiddenSizes) (asked \(configuration.hiddenSizes))") }
     if saved.batchSize != configuration.batchSize { differences.append("batch size \(saved.batchSize) (asked \(configuration.batchSize))") }

@@ -1,0 +1,119 @@
+import _Differentiation
+import Foundation
+import GumbelDistributions
+import GumbelEstimators
+import GumbelExperiments
+import GumbelNN
+import GumbelRandom
+import GumbelTensor
+import Testing
+import _GumbelTestSupport
+
+/// The categorical VAE and its trainer: the objective, its gradient, and training.
+@Suite struct CategoricalVAETests {
+  @Test func klToUniform() {
+    let logits = Tensor<Double>(rows: [[0, 0, 0], [1, 2, 3], [-50, 0, 50]])
+    let kl = CategoricalVAE<Double>.klToUniform(logits: logits, categories: 3).scalars
+    #expect(abs(kl[0]) <= 1e-15)
+    let q = [1.0, 2, 3].map { exp($0) }, total = q.reduce(0, +)
+    #expect(abs(kl[1] - q.map { $0 / total }.reduce(0) { $0 + $1 * log($1 * 3) }) <= 1e-12)
+    #expect(abs(kl[2] - log(3)) <= 1e-12)  // almost one-hot: KL = log K
+  }
+
+  /// With the (smooth) Gumbel-softmax estimator and a fixed key, the objective is a smooth
+  /// function of every weight, so its gradient must match finite differences.
+  @Test func negativeELBOGradientAgainstFiniteDifferences() throws {
+    let model = CategoricalVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: 2, categoryCount: 3, key: PRNGKey(seed: 3))
+    let x = Tensor(shape: [4, 16], scalars: VAETestData.images(count: 4, seed: 3).scalars.map(Double.init))
+    let estimator = try Estimator<Double>(.gs, temperature: 0.7)
+    let key = PRNGKey(seed: 11)
+    let g = gradient(at: model) { m in m.negativeELBO(images: x, estimator: estimator, key: key) }
+    let mismatches = parameterGradientMismatches(of: { parameters in
+      var m = model
+      m.parameters = parameters
+      return m.negativeELBO(images: x, estimator: estimator, key: key)
+    }, at: model.parameters, gradient: g.parameters)
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
+  /// Every estimator of the interface trains: a finite loss and a finite gradient.
+  @Test(arguments: EstimatorKind.allCases)
+  func everyEstimatorTakesAStep(kind: EstimatorKind) throws {
+    var trainer = try VAETestData.trainer(VAETestData.configuration(estimator: kind))
+    let batch = VAETrainer.rows([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], of: trainer.trainImages)
+    let before = trainer.state.model.parameters
+    let result = try trainer.step(on: batch)
+    #expect(result.loss.isFinite)
+    #expect(trainer.state.model.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    #expect(trainer.state.model.parameters != before)
+  }
+
+  @Test func trainingLowersTheTestNegativeELBO() throws {
+    var trainer = try VAETestData.trainer()
+    let initial = trainer.evaluate(trainer.testImages)
+    var records = [EpochRecord]()
+    for _ in 0..<25 { records.append(try trainer.trainEpoch()) }
+    #expect(trainer.state.step == 25 * 4)
+    #expect(trainer.state.stepLosses.count == 100)
+    // From about 16 log 2 = 11.1 nats (pixels at 1/2) towards 16 H(0.05) + log 2 = 3.9 (the two
+    // patterns coded in one latent, 5% of pixels flipped).
+    #expect(records.last!.testNegELBO < initial - 3, "test -ELBO \(initial) -> \(records.map(\.testNegELBO))")
+    #expect(records.last!.trainLoss < records.first!.trainLoss)
+  }
+
+  /// The schedule is Jang, Gu & Poole's `max(0.5, exp(-3e-4 t))`; ReinMax's temperature is
+  /// raised to 1.
+  @Test func temperatureSchedule() {
+    var c = VAETrainingConfiguration()
+    #expect(c.temperature(step: 0) == 1)
+    #expect(abs(c.temperature(step: 1000) - exp(-0.3)) <= 1e-15)
+    #expect(c.temperature(step: 10_000) == 0.5)
+    #expect(c.estimatorTemperature(step: 1000) == c.temperature(step: 1000))
+    c.estimator = .reinmax
+    #expect(c.estimatorTemperature(step: 1000) == 1)
+    #expect(c.estimatorTemperature(step: 0) == 1)
+  }
+
+  /// The trainer sets its one estimator's temperature from the schedule at every step.
+  @Test func theCarriedEstimatorFollowsTheSchedule() throws {
+    var c = VAETestData.configuration(estimator: .gumbelRao)
+    c.temperatureDecay = 0.1
+    var trainer = try VAETestData.trainer(c)
+    try trainer.trainEpoch()
+    // The last of 4 steps ran at step 3: max(0.5, exp(-0.3)).
+    #expect(abs(Double(trainer.state.estimator.temperature) - exp(-0.3)) <= 1e-6)
+    #expect(trainer.state.estimator.kind == .gumbelRao)
+  }
+
+  @Test func sameSeedSameResult() throws {
+    var a = try VAETestData.trainer(), b = try VAETestData.trainer()
+    for _ in 0..<2 {
+      try a.trainEpoch()
+      try b.trainEpoch()
+    }
+    #expect(a.state.model.parameters == b.state.model.parameters)
+    #expect(a.state.stepLosses == b.state.stepLosses)
+    var other = VAETestData.configuration()
+    other.seed = 8
+    var c = try VAETestData.trainer(other)
+    try c.trainEpoch()
+    #expect(c.state.stepLosses != Array(a.state.stepLosses.prefix(4)))
+  }
+
+  @Test func reconstructionsAndPriorSamplesAreProbabilities() throws {
+    var trainer = try VAETestData.trainer()
+    try trainer.trainEpoch()
+    let recon = trainer.state.model.reconstructions(of: VAETrainer.rows([0, 1], of: trainer.testImages))
+    #expect(recon.shape == [2, 16])
+    #expect(recon.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+    #expect(trainer.state.model.priorSamples(count: 3, key: PRNGKey(seed: 0)).shape == [3, 16])
+  }
+
+  /// The discrete evaluation's one-hot samples are those of the straight-through sample.
+  @Test func gumbelMaxMatchesTheHardSample() {
+    let logits = Tensor<Float>(shape: [6, 4], scalars: (0..<24).map { Float($0 % 5) * 0.3 })
+    let key = PRNGKey(seed: 5)
+    let hard = GumbelSoftmax(trustedLogits: logits, temperature: 1).hardSample(using: key)
+    #expect(OneHotSampling.gumbelMax(logits: logits, key: key) == hard)
+  }
+}
