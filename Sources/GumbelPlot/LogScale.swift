@@ -27,7 +27,7 @@ public struct LogScale: Equatable, Sendable {
     self.rangeEnd = range.1
   }
 
-  /// The same map on `log10` of the values: the scale a ``Panel`` draws with.
+  /// The same map on `log10` of the values: the scale a `Panel` draws with.
   public var exponents: LinearScale {
     LinearScale(domain: Foundation.log10(domain.lowerBound)...Foundation.log10(domain.upperBound), range: (rangeStart, rangeEnd))
   }

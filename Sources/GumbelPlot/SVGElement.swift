@@ -2,7 +2,7 @@
 /// child elements.
 ///
 /// Attributes keep the order in which they were given, and numbers are written by
-/// ``SVGNumber/format(_:)`` (at most two decimals), so the same figure always serialises to the
+/// `SVGNumber.format(_:)` (at most two decimals), so the same figure always serialises to the
 /// same bytes.
 ///
 ///     let box = SVGElement("rect", ["x": 10, "y": 20.125, "width": 5, "fill": "#0072b2"])
@@ -82,7 +82,7 @@ public struct SVGAttribute: Equatable, Sendable {
 }
 
 /// A value that can be written as an SVG attribute: text as it is, numbers rounded by
-/// ``SVGNumber/format(_:)``.
+/// `SVGNumber.format(_:)`.
 public protocol SVGAttributeValue {
   /// The value as attribute text (unescaped).
   var svgAttributeText: String { get }
