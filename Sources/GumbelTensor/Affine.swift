@@ -1,5 +1,4 @@
 import _Differentiation
-import GumbelKernels
 
 /// The affine map of a dense layer, `input weight + bias`: `[B, I] x [I, O] + [O]` gives `[B, O]`,
 /// like `x @ w + b` in JAX.
@@ -13,7 +12,7 @@ import GumbelKernels
 @inlinable
 public func affine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
   precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  return MatrixMultiply.product(input, weight).addingRowVector(bias)
+  return AffineKernels.addingRowVector(MatrixMultiply.product(input, weight), bias)
 }
 
 @inlinable
@@ -26,7 +25,7 @@ func _vjpAffine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bia
     let v = v.unbroadcast(to: value.shape)
     return (MatrixMultiply.product(v, weight, transposeRhs: true),
             MatrixMultiply.product(input, v, transposeLhs: true),
-            v.columnSums())
+            AffineKernels.columnSums(v))
   })
 }
 
@@ -40,23 +39,72 @@ func _vjpAffineParameters<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scal
   let value = affine(input, weight, bias)
   return (value, { v in
     let v = v.unbroadcast(to: value.shape)
-    return (MatrixMultiply.product(input, v, transposeLhs: true), v.columnSums())
+    return (MatrixMultiply.product(input, v, transposeLhs: true), AffineKernels.columnSums(v))
   })
 }
 
-extension Tensor {
-  /// `self[i, j] + row[j]`: a matrix plus a row vector (``affine(_:_:_:)``'s bias).
-  @inlinable
-  func addingRowVector(_ row: Tensor) -> Tensor {
+/// The loops of ``affine(_:_:_:)``, run as concrete `Float` or `Double` code (generic code that
+/// the optimiser does not specialise would go through witness tables for every element).
+public enum AffineKernels {
+  /// `matrix[i, j] + row[j]`.
+  public static func addingRowVector<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>, _ row: Tensor<Scalar>) -> Tensor<Scalar> {
     let columns = row.scalarCount
-    precondition(rank == 2 && shape[1] == columns, "cannot add a row of \(columns) to \(shape)")
-    return Tensor(shape: shape, scalars: Kernels.addingRowVector(scalars, row.scalars))
+    precondition(matrix.rank == 2 && matrix.shape[1] == columns, "cannot add a row of \(columns) to \(matrix.shape)")
+    let out: [Scalar]
+    if Scalar.self == Float.self {
+      out = unsafeBitCast(addRow(unsafeBitCast(matrix.scalars, to: [Float].self), unsafeBitCast(row.scalars, to: [Float].self)), to: [Scalar].self)
+    } else if Scalar.self == Double.self {
+      out = unsafeBitCast(addRow(unsafeBitCast(matrix.scalars, to: [Double].self), unsafeBitCast(row.scalars, to: [Double].self)), to: [Scalar].self)
+    } else {
+      out = addRow(matrix.scalars, row.scalars)
+    }
+    return Tensor(shape: matrix.shape, scalars: out)
   }
 
-  /// The sums of a matrix's columns: `[B, O]` gives `[O]` (the bias's gradient).
-  @inlinable
-  func columnSums() -> Tensor {
-    precondition(rank == 2, "column sums need a matrix, not \(shape)")
-    return Tensor(shape: [shape[1]], scalars: Kernels.columnSums(scalars, columns: shape[1]))
+  /// The sum of the rows of a matrix: `[B, O]` gives `[O]`.
+  public static func columnSums<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>) -> Tensor<Scalar> {
+    precondition(matrix.rank == 2, "column sums need a matrix, not \(matrix.shape)")
+    let columns = matrix.shape[1]
+    let sums: [Scalar]
+    if Scalar.self == Float.self {
+      sums = unsafeBitCast(sumRows(unsafeBitCast(matrix.scalars, to: [Float].self), columns: columns), to: [Scalar].self)
+    } else if Scalar.self == Double.self {
+      sums = unsafeBitCast(sumRows(unsafeBitCast(matrix.scalars, to: [Double].self), columns: columns), to: [Scalar].self)
+    } else {
+      sums = sumRows(matrix.scalars, columns: columns)
+    }
+    return Tensor(shape: [columns], scalars: sums)
+  }
+
+  @inline(__always)
+  static func addRow<T: BinaryFloatingPoint>(_ matrix: [T], _ row: [T]) -> [T] {
+    let columns = row.count
+    return [T](unsafeUninitializedCapacity: matrix.count) { out, initialized in
+      matrix.withUnsafeBufferPointer { x in
+        row.withUnsafeBufferPointer { b in
+          var i = 0
+          while i < x.count {
+            for j in 0..<columns { (out.baseAddress! + i + j).initialize(to: x[i + j] + b[j]) }
+            i += columns
+          }
+        }
+      }
+      initialized = matrix.count
+    }
+  }
+
+  @inline(__always)
+  static func sumRows<T: BinaryFloatingPoint>(_ matrix: [T], columns: Int) -> [T] {
+    var sums = [T](repeating: 0, count: columns)
+    matrix.withUnsafeBufferPointer { x in
+      sums.withUnsafeMutableBufferPointer { sums in
+        var i = 0
+        while i < x.count {
+          for j in 0..<columns { sums[j] += x[i + j] }
+          i += columns
+        }
+      }
+    }
+    return sums
   }
 }
