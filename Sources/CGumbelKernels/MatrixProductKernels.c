@@ -7,6 +7,7 @@
 #include "AVX512Kernels.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
 

@@ -14,7 +14,9 @@ import Accelerate
 ///   as BLIS lays it out. Transposed operands are read in place while packing, never
 ///   materialised. Each element is the fused multiply-add chain over the depth in order,
 ///   `s = fma(a[i, p], b[p, j], s)` for `p = 0, 1, ...`, so both instruction sets, every
-///   blocking and every thread count give the same bits.
+///   blocking and every thread count give the same bits. Depth steps at which a whole tile of
+///   `A` is zero (blank pixels, unchosen one-hot classes, inactive ReLU units) are skipped: with
+///   `B` finite that changes at most the sign of a zero result.
 /// - **A system BLAS**, only when the environment variable `GUMBEL_BLAS` names one
 ///   (`cblas_sgemm`, loaded at run time; never needed): its own rounding and order.
 /// - **Swift SIMD** everywhere else (and for `Double`): the same blocking in Swift, eight

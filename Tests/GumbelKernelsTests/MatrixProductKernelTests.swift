@@ -100,6 +100,35 @@ import _GumbelTestSupport
     }
   }
 
+  /// Zero steps of sparse operands (binary images, one-hot codes) are skipped: the values are
+  /// still the chain's (compared with `==`, so only a zero's sign could differ), for 1 and 2
+  /// threads.
+  @Test(.enabled(if: gumbel_matrix_product_path() > 0))
+  func sparseOperandsGiveTheChainsValues() {
+    var rng = SplitMix64(seed: 17)
+    for c in [Case(m: 100, k: 784, n: 64, transposeA: false, transposeB: false), Case(m: 300, k: 100, n: 40, transposeA: true, transposeB: false),
+              Case(m: 13, k: 300, n: 17, transposeA: false, transposeB: true)] {
+      // About one element in eight is 1, the rest 0; one row entirely zero.
+      var a = (0..<(c.m * c.k)).map { _ in Float(Int.random(in: 0..<8, using: &rng) == 0 ? 1 : 0) }
+      for p in 0..<c.k { a[c.transposeA ? p * c.m : p] = 0 }
+      let b = (0..<(c.k * c.n)).map { _ in Float.random(in: -1...1, using: &rng) }
+      for threads in [1, 2] {
+        let result = Parallelism.$maxThreads.withValue(threads) {
+          Kernels.matrixProductInCForTesting(a, b, (c.m, c.n, c.k, c.transposeA, c.transposeB))
+        }
+        var mismatches = 0
+        for i in 0..<c.m {
+          for j in 0..<c.n {
+            var s: Float = 0
+            for p in 0..<c.k { s = s.addingProduct(c.a(a, i, p), c.b(b, p, j)) }
+            if s != result[i * c.n + j] { mismatches += 1 }
+          }
+        }
+        #expect(mismatches == 0, "\(c), \(threads) threads: \(mismatches) elements differ from the chain")
+      }
+    }
+  }
+
   /// The bias and the ReLU: `relu(product + bias)` with each step rounded as written, on every
   /// path (NaN through the ReLU gives 0, as `Tensor.relu()`).
   @Test func biasAndReLUFollowTheProduct() {

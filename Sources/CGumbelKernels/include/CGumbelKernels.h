@@ -94,7 +94,9 @@ float gumbel_kernel_softmax_pullback_rows(
 /// b_transposed: transposed operands are read in place. Each c[i * ldc + j] is overwritten with
 /// the fused multiply-add chain `s = 0; for p in 0..<k: s = fma(A[i, p], B[p, j], s)`, then
 /// `s + bias[j]` if bias is not NULL, then `s > 0 ? s : 0` if relu is non-zero: the same bits on
-/// every path, for any blocking and any split of C. Packed and register-blocked
+/// every path, for any blocking and any split of C, except that depth steps at which a whole
+/// tile of A is zero are skipped (with B finite, only a zero result's sign can change). Packed
+/// and register-blocked
 /// (MatrixProductKernels.inc); one thread (callers split C between threads). Needs
 /// gumbel_matrix_product_path() > 0.
 void gumbel_kernel_matrix_product(
