@@ -176,6 +176,11 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
       decoder.parameters = Array(newValue[split...])
     }
   }
+
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
+    encoder.updateParameters(body)
+    decoder.updateParameters(body)
+  }
 }
 
 extension CategoricalVAE {
