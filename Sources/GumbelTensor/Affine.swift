@@ -5,7 +5,8 @@ import GumbelKernels
 /// like `x @ w + b` in JAX.
 ///
 /// One operation rather than ``matmul(_:_:)`` followed by a broadcast `+`, so the bias is added
-/// and its gradient (the column sums of the upstream tangent) computed in single passes.
+/// by the product's kernel as it stores the output, and its gradient (the column sums of the
+/// upstream tangent) computed in one pass.
 ///
 /// The derivative is `d input = v weight^T`, `d weight = input^T v`, `d bias = sum_rows v`.
 ///
@@ -13,9 +14,7 @@ import GumbelKernels
 @inlinable
 public func affine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
   precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  var output = MatrixMultiply.product(input, weight)
-  AffineKernels.addRow(bias, to: &output)
-  return output
+  return MatrixMultiply.product(input, weight, addingRow: bias, relu: false)
 }
 
 @inlinable

@@ -4,17 +4,15 @@ import _Differentiation
 /// `[B, O]`, like `jax.nn.relu(x @ w + b)`, with the same values as
 /// `affine(input, weight, bias).relu()`, bit for bit.
 ///
-/// One operation, so the bias and the ReLU take one pass over the product (in place) and the
-/// pullback masks the upstream tangent in one pass. With `v' = v * (output > 0)`, the derivative
+/// One operation, so the bias and the ReLU are applied by the product's kernel as it stores
+/// each tile of the output, and the pullback masks the upstream tangent in one pass. With `v' = v * (output > 0)`, the derivative
 /// is `d input = v' weight^T`, `d weight = input^T v'`, `d bias = sum_rows v'`.
 ///
 /// - Precondition: `input` is `[B, I]`, `weight` is `[I, O]` and `bias` is `[O]`.
 @inlinable
 public func affineReLU<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
   precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  var output = MatrixMultiply.product(input, weight)
-  AffineKernels.addRowAndRectify(bias, to: &output)
-  return output
+  return MatrixMultiply.product(input, weight, addingRow: bias, relu: true)
 }
 
 @inlinable

@@ -87,4 +87,16 @@ public enum MatrixMultiply {
     return Tensor(shape: [m, n], scalars: Kernels.matrixProduct(lhs.scalars, rhs.scalars, m: m, n: n, k: k,
                                                                 transposeA: transposeLhs, transposeB: transposeRhs))
   }
+
+  /// `relu?(lhs rhs + bias)` for a matrix `lhs` (`[M, K]`), `rhs` (`[K, N]`) and a row `bias`
+  /// (`[N]`): a dense layer's forward pass, the bias and the ReLU applied by the product's kernel
+  /// as it stores each tile (`x + bias[j]`, then `x > 0 ? x : 0`, each rounded as written).
+  @inlinable
+  package static func product<Scalar>(_ lhs: Tensor<Scalar>, _ rhs: Tensor<Scalar>, addingRow bias: Tensor<Scalar>, relu: Bool) -> Tensor<Scalar> {
+    precondition(lhs.rank == 2 && rhs.rank == 2 && lhs.shape[1] == rhs.shape[0] && bias.shape == [rhs.shape[1]],
+                 "shapes \(lhs.shape), \(rhs.shape) and bias \(bias.shape) do not make a dense layer")
+    let (m, k, n) = (lhs.shape[0], lhs.shape[1], rhs.shape[1])
+    return Tensor(shape: [m, n], scalars: Kernels.matrixProduct(lhs.scalars, rhs.scalars, m: m, n: n, k: k,
+                                                                bias: bias.scalars, relu: relu))
+  }
 }
