@@ -1,29 +1,17 @@
-/// The loops of a dense layer around its matrix product: the bias added to each row (with the
-/// ReLU in the same pass), the ReLU's mask on the upstream tangent, and the bias gradient (the
-/// column sums).
+/// The loops of a dense layer around its matrix product: the bias added to each row (for
+/// `AffineKernels.addingRowVector`; the layers' forward passes add it in the product's kernel),
+/// the ReLU's mask on the upstream tangent, and the bias gradient (the column sums).
 ///
 /// Concrete `Float` code, not inlinable: a caller in another module makes one call per layer
 /// and the loop runs compiled for `Float` with eight lanes at a time. (The same loops moved
 /// here as `@inlinable` generic code made a VAE epoch about 15% slower.) Each element gets the
 /// operations of the scalar form in the same order, so results are those of
-/// `max(x + b, 0)` and of adding the rows one after another, bit for bit.
+/// `x + b` and of adding the rows one after another, bit for bit.
 extension Kernels {
   /// `matrix[i, j] = matrix[i, j] + row[j]`, in place, for a row-major `[rows, columns]` matrix.
   @usableFromInline
   package static func addRow(_ row: UnsafePointer<Float>, to matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
     forEachRow(matrix, rows: rows, columns: columns) { x, j in x + VectorMath.load(row + j) } scalar: { x, j in x + row[j] }
-  }
-
-  /// `matrix[i, j] = max(matrix[i, j] + row[j], 0)`, in place: a dense layer's bias and ReLU in
-  /// one pass over its product. NaN gives 0, as `x > 0 ? x : 0` does.
-  @usableFromInline
-  package static func addRowAndRectify(_ row: UnsafePointer<Float>, to matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-    forEachRow(matrix, rows: rows, columns: columns) { x, j in
-      rectified(x + VectorMath.load(row + j))
-    } scalar: { x, j in
-      let y = x + row[j]
-      return y > 0 ? y : 0
-    }
   }
 
   /// `out[i] = output[i] > 0 ? upstream[i] : 0`: the pullback of a ReLU whose output (`+0` or
@@ -65,7 +53,7 @@ extension Kernels {
     }
   }
 
-  /// `x` where it is greater than 0, else `+0` (also for NaN).
+  /// `x` where it is greater than 0, else `+0` (also for NaN): `max(x, 0)` of the cross-entropy.
   @inline(__always)
   static func rectified(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
     let dropped = VectorMath.signMask(x) | VectorMath.zeroMask(x) | VectorMath.notANumberMask(x)

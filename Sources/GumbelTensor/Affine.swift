@@ -45,32 +45,19 @@ func _vjpAffineParameters<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scal
   })
 }
 
-/// The loops of ``affine(_:_:_:)`` and ``affineReLU(_:_:_:)`` around their products. `Float`
+/// The loops of ``affine(_:_:_:)`` and ``affineReLU(_:_:_:)`` around their products (whose
+/// forward passes add the bias and apply the ReLU in the product's kernel). `Float`
 /// runs the concrete kernels of `GumbelKernels` (`DenseLayerKernels.swift`), eight lanes at a
 /// time; other types run the generic loops below, which the compiler specialises for `Double`.
 public enum AffineKernels {
   /// `matrix[i, j] + row[j]`.
   public static func addingRowVector<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>, _ row: Tensor<Scalar>) -> Tensor<Scalar> {
     var out = matrix
-    add(row, to: &out, rectifying: false)
+    add(row, to: &out)
     return out
   }
 
-  /// `matrix[i, j] = matrix[i, j] + row[j]`, in place when `matrix` holds the only reference to
-  /// its elements.
-  @usableFromInline
-  package static func addRow<Scalar: TensorFloatingPoint>(_ row: Tensor<Scalar>, to matrix: inout Tensor<Scalar>) {
-    add(row, to: &matrix, rectifying: false)
-  }
-
-  /// `matrix[i, j] = max(matrix[i, j] + row[j], 0)`, in place when `matrix` holds the only
-  /// reference to its elements.
-  @usableFromInline
-  package static func addRowAndRectify<Scalar: TensorFloatingPoint>(_ row: Tensor<Scalar>, to matrix: inout Tensor<Scalar>) {
-    add(row, to: &matrix, rectifying: true)
-  }
-
-  static func add<Scalar: TensorFloatingPoint>(_ row: Tensor<Scalar>, to matrix: inout Tensor<Scalar>, rectifying: Bool) {
+  static func add<Scalar: TensorFloatingPoint>(_ row: Tensor<Scalar>, to matrix: inout Tensor<Scalar>) {
     let columns = row.scalarCount
     precondition(matrix.rank == 2 && matrix.shape[1] == columns, "cannot add a row of \(columns) to \(matrix.shape)")
     let rows = matrix.shape[0]
@@ -79,16 +66,11 @@ public enum AffineKernels {
         guard let x = x.baseAddress, let b = b.baseAddress else { return }
         if Scalar.self == Float.self {
           let (x, b) = (x.kernelCast(to: Float.self), b.kernelCast(to: Float.self))
-          if rectifying {
-            Kernels.addRowAndRectify(b, to: x, rows: rows, columns: columns)
-          } else {
-            Kernels.addRow(b, to: x, rows: rows, columns: columns)
-          }
+          Kernels.addRow(b, to: x, rows: rows, columns: columns)
         } else {
           for i in 0..<rows {
             for j in 0..<columns {
-              let y = x[i * columns + j] + b[j]
-              x[i * columns + j] = !rectifying || y > 0 ? y : 0
+              x[i * columns + j] = x[i * columns + j] + b[j]
             }
           }
         }
