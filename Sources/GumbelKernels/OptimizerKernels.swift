@@ -34,8 +34,27 @@ extension Kernels {
   }
 
   /// `Float`'s form of ``adamStep(parameters:firstMoments:secondMoments:gradients:rate:beta1:beta2:epsilon:correction1:correction2:)``.
+  /// A large tensor is shared between threads in blocks of 16,384 elements (each element's
+  /// result depends on that element alone, so not on the thread count): the step streams four
+  /// buffers and takes a square root and two divisions per element.
   @usableFromInline
   package static func adamStep(
+    parameters p: UnsafeMutablePointer<Float>, firstMoments m: UnsafeMutablePointer<Float>,
+    secondMoments v: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int,
+    rate: Float, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, correction1: Float, correction2: Float
+  ) {
+    Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 14) { _, range in
+      let start = range.lowerBound
+      adamStepInLanes(parameters: p + start, firstMoments: m + start, secondMoments: v + start, gradients: g + start,
+                      count: range.count, rate: rate, beta1: b1, beta2: b2, epsilon: eps,
+                      correction1: correction1, correction2: correction2)
+    }
+  }
+
+  /// One block of ``adamStep(parameters:firstMoments:secondMoments:gradients:count:rate:beta1:beta2:epsilon:correction1:correction2:)``,
+  /// eight lanes at a time.
+  @inline(__always)
+  static func adamStepInLanes(
     parameters p: UnsafeMutablePointer<Float>, firstMoments m: UnsafeMutablePointer<Float>,
     secondMoments v: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int,
     rate: Float, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, correction1: Float, correction2: Float
