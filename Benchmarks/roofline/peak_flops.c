@@ -16,29 +16,22 @@ typedef float f16 __attribute__((ext_vector_type(16)));
 
 static const long iterations = 200000000 / 12;
 
-__attribute__((target("avx2,fma"))) static float chains8(float seed) {
-  f8 a[12], x = (f8)(0.999f), y = (f8)(seed * 1e-3f);
-  for (int i = 0; i < 12; i++) a[i] = (f8)(seed + i);
-  for (long n = 0; n < iterations; n++) {
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 12; i++) a[i] = __builtin_elementwise_fma(a[i], x, y);
+// `CHAINS(name, vector type, instruction set)`: the 12 chains in one vector type, compiled for its target.
+#define CHAINS(name, vector, isa)                                                 \
+  __attribute__((target(isa))) static float name   (float seed) {                \
+    vector a[12], x = (vector)(0.999f), y = (vector)(seed * 1e-3f);              \
+    for (int i = 0; i < 12; i++) a[i] = (vector)(seed + i);                      \
+    for (long n = 0; n < iterations; n++) {                                      \
+      _Pragma("clang loop unroll(full)")                                         \
+      for (int i = 0; i < 12; i++) a[i] = __builtin_elementwise_fma(a[i], x, y); \
+    }                                                                            \
+    float s = 0;                                                                 \
+    for (int i = 0; i < 12; i++) s += a[i][0];                                   \
+    return s;                                                                    \
   }
-  float s = 0;
-  for (int i = 0; i < 12; i++) s += a[i][0];
-  return s;
-}
 
-__attribute__((target("avx2,fma,avx512f"))) static float chains16(float seed) {
-  f16 a[12], x = (f16)(0.999f), y = (f16)(seed * 1e-3f);
-  for (int i = 0; i < 12; i++) a[i] = (f16)(seed + i);
-  for (long n = 0; n < iterations; n++) {
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 12; i++) a[i] = __builtin_elementwise_fma(a[i], x, y);
-  }
-  float s = 0;
-  for (int i = 0; i < 12; i++) s += a[i][0];
-  return s;
-}
+CHAINS(chains8, f8, "avx2,fma")
+CHAINS(chains16, f16, "avx2,fma,avx512f")
 
 static int wide = 0;
 static void *run(void *argument) {
