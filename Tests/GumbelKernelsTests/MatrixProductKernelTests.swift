@@ -165,6 +165,36 @@ import _GumbelTestSupport
     }
   }
 
+  /// Products called from several threads at once (one uses the helper threads, the others run
+  /// alone), many times in a row: each gets its own result, the single-thread one.
+  @Test func concurrentCallersGetTheirOwnResults() async {
+    let cases = [Case(m: 100, k: 128, n: 100, transposeA: false, transposeB: false), Case(m: 64, k: 100, n: 300, transposeA: true, transposeB: false),
+                 Case(m: 150, k: 60, n: 120, transposeA: false, transposeB: true), Case(m: 30, k: 200, n: 400, transposeA: true, transposeB: true)]
+    let inputs = cases.enumerated().map { index, c in Self.operands(c, seed: 40 + UInt64(index)) }
+    let expected = zip(cases, inputs).map { c, ab in
+      Parallelism.$maxThreads.withValue(1) {
+        Kernels.matrixProduct(ab.a, ab.b, m: c.m, n: c.n, k: c.k, transposeA: c.transposeA, transposeB: c.transposeB)
+      }
+    }
+    let mismatches = await withTaskGroup(of: Int.self) { group in
+      for (index, c) in cases.enumerated() {
+        group.addTask {
+          var wrong = 0
+          for round in 0..<50 {
+            let result = Parallelism.$maxThreads.withValue(2 + round % 2) {
+              Kernels.matrixProduct(inputs[index].a, inputs[index].b, m: c.m, n: c.n, k: c.k,
+                                    transposeA: c.transposeA, transposeB: c.transposeB)
+            }
+            if result.map(\.bitPattern) != expected[index].map(\.bitPattern) { wrong += 1 }
+          }
+          return wrong
+        }
+      }
+      return await group.reduce(0, +)
+    }
+    #expect(mismatches == 0)
+  }
+
   /// A system BLAS named by `GUMBEL_BLAS` is optional: a name that does not load gives no library.
   @Test func missingSystemLibraryIsNotLoaded() {
     #expect(SystemBLAS(loading: "libgumbel-no-such-blas.so") == nil)
