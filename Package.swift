@@ -44,7 +44,7 @@ let package = Package(
     // Haiku-style layers and optimisers.
     .target(
       name: "GumbelNN",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
+      dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
     // Data sets: MNIST CSV and IDX readers, and a gzip (DEFLATE) decoder in Swift.
     .target(name: "GumbelData"),
     // SVG figures of the distributions: a small renderer and the notebook's plots.

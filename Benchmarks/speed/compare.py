@@ -59,42 +59,20 @@ Outputs: a markdown table (printed and written to --out, default Benchmarks/spee
 and the raw numbers (--json, default Benchmarks/speed/results.json). Exit status 1 if a row FAILs.
 """
 import argparse
-import datetime
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from common import fmt, machine, median_ns_per_call, utc_now
 
 REPO = Path(__file__).resolve().parents[2]
 OPS = ("soft", "hard", "grad", "noise")
 TAU = 0.5
-TARGET_NS = 75e6  # length of one timed repetition when --iterations is not given
 CRITERIA = {(1, 5): ("per call", 0.1)}  # every other shape: ns/element <= 0.5 * best peer
-
-
-def median_ns_per_call(call, iterations, repetitions):
-    """Warm up, then the median over `repetitions` of the mean time of one call, in ns."""
-    counter = 0
-
-    def run(calls):
-        nonlocal counter
-        start = time.perf_counter_ns()
-        for _ in range(calls):
-            call(counter)
-            counter += 1
-        return time.perf_counter_ns() - start
-
-    run(3)  # compiles the JAX function, allocates PyTorch's buffers
-    calls, elapsed = 1, run(1)
-    while elapsed < 10e6 and iterations is None:  # estimate the time of one call
-        calls *= 2
-        elapsed = run(calls)
-    n = iterations or max(1, round(TARGET_NS * calls / max(elapsed, 1)))
-    return statistics.median(run(n) / n for _ in range(repetitions))
 
 
 def jax_ops(jax, rows, cols, logits_np, w_np):
@@ -159,27 +137,6 @@ def swift_ns_per_call(binary, environment, op, rows, cols, args):
     return result["nsPerElement"] * rows * cols
 
 
-def machine():
-    model, flags = platform.processor(), set()
-    try:
-        with open("/proc/cpuinfo") as f:
-            lines = f.readlines()
-        model = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), model)
-        flags = set(next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), []))
-    except OSError:
-        pass
-    vector = "AVX-512F" if "avx512f" in flags else "AVX2" if "avx2" in flags else None
-    return (f"{model or platform.machine()}" + (f" ({vector})" if vector else "")
-            + f", {os.cpu_count()} logical CPUs, {platform.system()}")
-
-
-def fmt(x):
-    """Three significant digits, without exponents."""
-    if x is None:
-        return "—"
-    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--gumbel", type=Path, default=REPO / ".build/release/gumbel", help="the gumbel binary")
@@ -229,7 +186,7 @@ def main():
     import torch
     torch.set_num_threads(n)
 
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    date = utc_now()
     load = os.getloadavg()[0]  # the machine is shared: a high value means noisy numbers
     rng = np.random.default_rng(0)
     rows_out, raw = [], []

@@ -3,7 +3,10 @@
 
 Same setup as the Swift command (see Guides/Training.md):
   data     Data/mnist_5k.csv.gz, pixels binarised as > 127; the last 100 images of each digit are
-           the test set (1,000), the other 4,000 the training set
+           the test set (1,000), the other 4,000 the training set. Or, with --data DIR, a
+           directory of the four MNIST IDX files (each plain or .gz), as `gumbel train-vae --data
+           DIR` reads it: the 60,000 training images for training, the 10,000 t10k ones as the
+           test set, binarised as > 127
   model    encoder 784-512-256-(N*K), decoder (N*K)-256-512-784, ReLU, hk.Linear's default
            initialiser (truncated normal, stddev 1/sqrt(fan_in), biases 0)
   loss     negative ELBO per image: Bernoulli log-likelihood on logits summed over pixels, plus the
@@ -20,6 +23,7 @@ Prints one JSON object: {"epochs", "trainNegELBO", "testNegELBO", "secondsPerEpo
 
     pip install dm-haiku optax      # with jax (tested with jax 0.10.2, dm-haiku 0.0.17, optax 0.2.8)
     python3 Benchmarks/vae/vae_jax.py --epochs 30
+    python3 Benchmarks/vae/vae_jax.py --epochs 30 --data ../shared/data/mnist    # full MNIST
 """
 import argparse
 import gzip
@@ -39,6 +43,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def load(path):
+    """Binarised (training, test) images from the CSV file or the IDX directory at `path`."""
+    if pathlib.Path(path).is_dir():
+        return load_idx_directory(pathlib.Path(path))
     with gzip.open(path, "rt") as f:
         data = np.loadtxt(f, delimiter=",", dtype=np.int64)
     pixels, labels = data[:, :-1], data[:, -1]
@@ -47,6 +54,41 @@ def load(path):
     for digit in np.unique(labels):
         test[np.flatnonzero(labels == digit)[-100:]] = True
     return images[~test], images[test]
+
+
+def read_idx(path):
+    """An IDX array of unsigned bytes (magic 00 00 08 rank, big-endian 32-bit dimensions, data),
+    from a plain or gzip-compressed file."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if len(data) < 4 or data[:3] != b"\x00\x00\x08":
+        sys.exit(f"{path}: not an IDX file of unsigned bytes")
+    rank = data[3]
+    dimensions = [int.from_bytes(data[4 + 4 * d:8 + 4 * d], "big") for d in range(rank)]
+    values = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank)
+    if values.size != np.prod(dimensions):
+        sys.exit(f"{path}: dimensions {dimensions} need {np.prod(dimensions)} bytes, the file has {values.size}")
+    return values.reshape(dimensions)
+
+
+def idx_file(directory, name):
+    """`name`, `name.gz` or the `.idx` spelling in `directory`, as the Swift reader looks them up."""
+    for candidate in (name, name + ".gz", name.replace("-idx", ".idx")):
+        if (directory / candidate).exists():
+            return directory / candidate
+    sys.exit(f"{directory / name}: no such file (nor .gz)")
+
+
+def load_idx_directory(directory):
+    """The MNIST training set (for training) and t10k set (the test set), binarised as > 127."""
+    def images(prefix):
+        pixels = read_idx(idx_file(directory, f"{prefix}-images-idx3-ubyte"))
+        labels = read_idx(idx_file(directory, f"{prefix}-labels-idx1-ubyte"))
+        if pixels.ndim != 3 or labels.ndim != 1 or len(pixels) != len(labels):
+            sys.exit(f"{directory}: {prefix} images {pixels.shape} do not match labels {labels.shape}")
+        return (pixels.reshape(len(pixels), -1) > 127).astype(np.float32)
+    return images("train"), images("t10k")
 
 
 def model(n, k, pixels):
@@ -71,7 +113,8 @@ def model(n, k, pixels):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(ROOT / "Data" / "mnist_5k.csv.gz"))
+    parser.add_argument("--data", default=str(ROOT / "Data" / "mnist_5k.csv.gz"),
+                        help="a CSV file (.csv.gz) or a directory of the four MNIST IDX files")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--estimator", choices=["st-gs", "gs"], default="st-gs")
     parser.add_argument("--latents", type=int, default=30)

@@ -57,12 +57,21 @@ static int is_set(const char *variable) {
 
 int gumbel_avx2_enabled_flag = 0;
 int gumbel_avx512_enabled_flag = 0;
+int gumbel_matrix_product_path_flag = 0;
+
+// Whether the processor has fused multiply-add (CPUID leaf 1, ECX bit 12): the matrix product's
+// C forms need it beside AVX2.
+static int has_fma(void) {
+  unsigned eax, ebx, ecx, edx;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 12)) != 0;
+}
 
 // Sets the flags once, before `main` (and before any Swift code can read them).
 __attribute__((constructor)) static void gumbel_avx2_detect(void) {
   const int level = vector_extension_level();
   gumbel_avx2_enabled_flag = level >= 1 && !is_set("GUMBEL_DISABLE_AVX2");
   gumbel_avx512_enabled_flag = gumbel_avx2_enabled_flag && level >= 2 && !is_set("GUMBEL_DISABLE_AVX512");
+  gumbel_matrix_product_path_flag = gumbel_avx512_enabled_flag ? 2 : gumbel_avx2_enabled_flag && has_fma() ? 1 : 0;
 }
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
@@ -378,6 +387,7 @@ float gumbel_kernel_softmax_pullback_rows(
 // Other processors: never enabled, and the kernels are never called.
 int gumbel_avx2_enabled_flag = 0;
 int gumbel_avx512_enabled_flag = 0;
+int gumbel_matrix_product_path_flag = 0;
 void gumbel_kernel_threefry_words(
     uint32_t key0, uint32_t key1, int64_t start, int64_t end, int64_t first0, int64_t first1,
     int first_counts_up, int output, uint32_t *out) { abort(); }

@@ -17,4 +17,10 @@ void gumbel_avx512_standard_gumbel_in_place(float *data, int64_t count, const fl
 void gumbel_avx512_exp_of_non_positive(const float *from, float *to, int64_t count);
 int gumbel_avx512_all_finite(const float *x, int64_t count);
 
+// The matrix product (MatrixProductKernels.inc) in sixteen-lane vectors: gumbel_kernel_matrix_product's
+// AVX-512F form.
+void gumbel_avx512_mp_matrix_product(
+    int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int a_transposed, const float *b, int64_t ldb,
+    int b_transposed, float *c, int64_t ldc, const float *bias, int relu);
+
 #endif

@@ -72,15 +72,17 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     return Self.apply(decoder, to: latents.reshaped(to: [batch, size]))
   }
 
-  /// `network(x)`, the layers applied one by one: `Dense, ReLU, Dense, ReLU, Dense`. The same
-  /// operations as the network's own call, written here so that this module specialises the
-  /// layers (and their derivatives) for `Scalar`: the generic ``Sequential`` of `GumbelNN`
-  /// would run them unspecialised.
+  /// `network(x)`, the layers applied one by one: `Dense, ReLU, Dense, ReLU, Dense`, each
+  /// hidden layer and its ReLU as one ``affineReLU(_:_:_:)`` (the same values as the network's
+  /// own call, bit for bit). Written here so that this module specialises the layers (and their
+  /// derivatives) for `Scalar`: the generic ``Sequential`` of `GumbelNN` would run them
+  /// unspecialised.
   @differentiable(reverse, wrt: network)
   @differentiable(reverse)
   static func apply(_ network: TwoHiddenLayerPerceptron<Scalar>, to x: Tensor<Scalar>) -> Tensor<Scalar> {
-    let h1 = network.first.first.first.first(x).relu()
-    let h2 = network.first.first.second(h1).relu()
+    let (d1, d2) = (network.first.first.first.first, network.first.first.second)
+    let h1 = affineReLU(x, d1.weight, d1.bias)
+    let h2 = affineReLU(h1, d2.weight, d2.bias)
     return network.second(h2)
   }
 
@@ -100,10 +102,13 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     let logits = encode(images)
     let z = estimator.sample(logits: logits, using: key)
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()   // [batch]
+    let kl = Self.klToUniform(logits: logits, categories: k).reshaped(to: [batch, n]).sumAlongLastAxis()
+    // Only REINFORCE's surrogate differs from the loss; for the others the added terms are 0
+    // with a gradient of exactly 0, so they are skipped (the same bits).
+    guard estimator.kind == .reinforce else { return (reconstruction + kl).mean() }
     let rowLoss = reconstruction.repeatedAlongNewAxis(count: n).reshaped(to: [batch * n])
     let surrogate = estimator.surrogateLoss(logits: logits, sample: z, loss: rowLoss)
     let estimatorTerms = (surrogate - rowLoss).reshaped(to: [batch, n]).sumAlongLastAxis()
-    let kl = Self.klToUniform(logits: logits, categories: k).reshaped(to: [batch, n]).sumAlongLastAxis()
     let zeroValued = estimatorTerms - withoutDerivative(at: estimatorTerms)
     return (reconstruction + kl + zeroValued).mean()
   }
@@ -170,6 +175,11 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
       encoder.parameters = Array(newValue[..<split])
       decoder.parameters = Array(newValue[split...])
     }
+  }
+
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
+    encoder.updateParameters(body)
+    decoder.updateParameters(body)
   }
 }
 

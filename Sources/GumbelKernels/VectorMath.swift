@@ -122,6 +122,25 @@ package enum VectorMath {
   }
 }
 
+extension VectorMath {
+  /// `log(1 + u)` lane by lane for `u` in `[0, 1]` (NaN gives NaN), accurate relative to the
+  /// result also where `u` is tiny.
+  ///
+  /// `w = 1 + u` rounds; `w - 1` is exact (Sterbenz), so `(w - 1) - u` is that rounding error
+  /// and `log(1 + u) = log(w) + log(1 - ((w - 1) - u) / w) ~ log(w) - ((w - 1) - u) / w`, the
+  /// first-order term being exact to well under an ulp of the result. This is the compensated
+  /// `log1p` of D. Goldberg, "What every computer scientist should know about floating-point
+  /// arithmetic" (ACM Computing Surveys 23, 1991), Theorem 4's idea of recovering the rounding
+  /// of `1 + u`, written with a correction term instead of the quotient `u log(w) / (w - 1)`
+  /// (no division by zero where `w = 1`: there the result is `u` exactly). `log(w)` is
+  /// ``logOfPositiveNormal(_:)`` (`w` is in `[1, 2]`).
+  @inlinable @inline(__always)
+  package static func logOnePlus(unit u: Lanes) -> Lanes {
+    let w = u + 1
+    return logOfPositiveNormal(w) - ((w - 1) - u) / w
+  }
+}
+
 // Lane selections written as integer arithmetic and bit operations. Swift's comparison
 // operators on SIMD vectors return a `SIMDMask` that the compiler moves through general
 // registers, and `pointwiseMin`/`pointwiseMax` are generic calls; both cost more than the

@@ -124,6 +124,14 @@ public struct Dense<Scalar: TensorFloatingPoint & RandomFloatingPoint>: Layer {
       self = Dense(weight: newValue[0], bias: newValue[1])
     }
   }
+
+  @inlinable
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
+    body(&weight)
+    body(&bias)
+    precondition(weight.rank == 2 && bias.shape == [weight.shape[1]],
+                 "weight \(weight.shape) and bias \(bias.shape) do not make a dense layer")
+  }
 }
 
 extension Dense {

@@ -10,6 +10,20 @@ public protocol ParameterGroup<Scalar> {
   associatedtype Scalar: TensorFloatingPoint
   /// The parameter tensors, in a fixed order.
   var parameters: [Tensor<Scalar>] { get set }
+
+  /// Calls `body` on each parameter tensor, in the order of ``parameters``, in place: an
+  /// optimiser changes a tensor's elements there without copying them when nothing else
+  /// holds them. The default gets ``parameters``, changes them and sets them (a copy).
+  mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void)
+}
+
+extension ParameterGroup {
+  @inlinable
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
+    var tensors = parameters
+    for i in tensors.indices { body(&tensors[i]) }
+    parameters = tensors
+  }
 }
 
 /// A differentiable model whose parameters and gradients both list their tensors, which is what
@@ -47,6 +61,8 @@ public struct NoParameters<Scalar: TensorFloatingPoint>: Differentiable, Additiv
     get { [] }
     set { precondition(newValue.isEmpty, "a layer without parameters got \(newValue.count) tensors") }
   }
+  @inlinable
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {}
 }
 
 /// A layer without parameters: an element-wise function.
@@ -60,4 +76,6 @@ extension ParameterFreeLayer {
     get { [] }
     set { precondition(newValue.isEmpty, "a layer without parameters got \(newValue.count) tensors") }
   }
+  @inlinable
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {}
 }

@@ -1,4 +1,5 @@
 import _Differentiation
+import GumbelKernels
 import GumbelTensor
 import RealModule
 
@@ -136,6 +137,9 @@ public struct Adam<Model: TrainableModel>: Optimizer {
     self.init(learningRate: .constant(learningRate))
   }
 
+  /// One step, in a single pass over each parameter tensor that updates its moments and the
+  /// parameters in place (``ParameterGroup/updateParameters(_:)``): no array is allocated for
+  /// them once the moments exist, as long as nothing else holds the model's tensors.
   @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     let gradients = preparedGradients(model, gradient, clipNorm: clipNorm)
@@ -147,28 +151,25 @@ public struct Adam<Model: TrainableModel>: Optimizer {
     step += 1
     let (b1, b2, eps) = (beta1, beta2, epsilon)
     let correction1 = 1 - Scalar.pow(b1, step), correction2 = 1 - Scalar.pow(b2, step)
-    var parameters = model.parameters
-    for i in parameters.indices {
-      let count = parameters[i].scalarCount
-      let g = gradients[i].scalars
-      var m = firstMoments[i].scalars, v = secondMoments[i].scalars, p = parameters[i].scalars
-      m.withUnsafeMutableBufferPointer { m in
-        v.withUnsafeMutableBufferPointer { v in
-          p.withUnsafeMutableBufferPointer { p in
-            for j in 0..<count {
-              m[j] = b1 * m[j] + (1 - b1) * g[j]
-              v[j] = b2 * v[j] + (1 - b2) * (g[j] * g[j])
-              let mHat = m[j] / correction1, vHat = v[j] / correction2
-              p[j] -= rate * (mHat / (vHat.squareRoot() + eps))
+    // The moments are taken out of `self` so that each array has one owner while it changes.
+    var (first, second) = (firstMoments, secondMoments)
+    (firstMoments, secondMoments) = ([], [])
+    var i = 0
+    model.updateParameters { parameter in
+      precondition(i < gradients.count && parameter.shape == gradients[i].shape, "the gradient does not fit the parameters")
+      gradients[i].scalars.withUnsafeBufferPointer { g in
+        first[i].withUnsafeMutableScalars { m in
+          second[i].withUnsafeMutableScalars { v in
+            parameter.withUnsafeMutableScalars { p in
+              Kernels.adamStep(parameters: p, firstMoments: m, secondMoments: v, gradients: g, rate: rate, beta1: b1,
+                               beta2: b2, epsilon: eps, correction1: correction1, correction2: correction2)
             }
           }
         }
       }
-      let shape = parameters[i].shape
-      firstMoments[i] = Tensor(shape: shape, scalars: m)
-      secondMoments[i] = Tensor(shape: shape, scalars: v)
-      parameters[i] = Tensor(shape: shape, scalars: p)
+      i += 1
     }
-    model.parameters = parameters
+    precondition(i == gradients.count, "\(gradients.count) gradients for \(i) parameters")
+    (firstMoments, secondMoments) = (first, second)
   }
 }

@@ -42,6 +42,12 @@ public struct Sequential<First: Layer, Second: Layer>: Layer where First.Scalar 
       second.parameters = Array(newValue[split...])
     }
   }
+
+  @inlinable
+  public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
+    first.updateParameters(body)
+    second.updateParameters(body)
+  }
 }
 
 extension Sequential {

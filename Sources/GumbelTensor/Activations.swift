@@ -1,4 +1,5 @@
 import _Differentiation
+import GumbelKernels
 import RealModule
 
 /// Element-wise activation functions of neural networks, and the Bernoulli log-likelihood on
@@ -34,7 +35,49 @@ extension Tensor {
   @inlinable
   public func sigmoidCrossEntropy(labels: Tensor) -> Tensor {
     precondition(labels.shape == shape, "labels \(labels.shape) do not match logits \(shape)")
+    if Scalar.self == Float.self { return Self.sigmoidCrossEntropyOfFloats(self, labels: labels) }
     return Tensor(shape: shape, scalars: zip(scalars, labels.scalars).map { Self.softplus($0) - $1 * $0 })
+  }
+
+  /// `Float`'s ``sigmoidCrossEntropy(labels:)``: the vectorised kernel
+  /// (`GumbelKernels/CrossEntropyKernels.swift`), within a few units in the last place of the
+  /// scalar formula (its `exp` and `log1p` are polynomials).
+  @usableFromInline
+  static func sigmoidCrossEntropyOfFloats(_ logits: Tensor, labels: Tensor) -> Tensor {
+    let count = logits.scalarCount
+    let out = logits.scalars.withUnsafeBufferPointer { x in
+      labels.scalars.withUnsafeBufferPointer { y in
+        [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+          if let x = x.baseAddress, let y = y.baseAddress, let o = out.baseAddress {
+            Kernels.sigmoidCrossEntropy(logits: x.kernelCast(to: Float.self), labels: y.kernelCast(to: Float.self), count: count,
+                                        into: o.kernelCast(to: Float.self))
+          }
+          initialized = count
+        }
+      }
+    }
+    return Tensor(shape: logits.shape, scalars: out)
+  }
+
+  /// `Float`'s pullback of ``sigmoidCrossEntropy(labels:)``: `v (sigmoid(x) - labels)`, vectorised.
+  @usableFromInline
+  static func sigmoidCrossEntropyPullbackOfFloats(_ logits: Tensor, labels: Tensor, upstream: Tensor) -> Tensor {
+    let count = logits.scalarCount
+    let out = logits.scalars.withUnsafeBufferPointer { x in
+      labels.scalars.withUnsafeBufferPointer { y in
+        upstream.scalars.withUnsafeBufferPointer { v in
+          [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+            if let x = x.baseAddress, let y = y.baseAddress, let v = v.baseAddress, let o = out.baseAddress {
+              Kernels.sigmoidCrossEntropyPullback(
+                logits: x.kernelCast(to: Float.self), labels: y.kernelCast(to: Float.self), upstream: v.kernelCast(to: Float.self),
+                count: count, into: o.kernelCast(to: Float.self))
+            }
+            initialized = count
+          }
+        }
+      }
+    }
+    return Tensor(shape: logits.shape, scalars: out)
   }
 
   @inlinable
@@ -85,6 +128,9 @@ extension Tensor {
   func _vjpSigmoidCrossEntropy(labels: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
     let value = sigmoidCrossEntropy(labels: labels)
     return (value, { [self] v in
+      if Scalar.self == Float.self {
+        return Self.sigmoidCrossEntropyPullbackOfFloats(self, labels: labels, upstream: v.unbroadcast(to: shape))
+      }
       let v = v.unbroadcast(to: shape).scalars
       var out = [Scalar](repeating: 0, count: scalars.count)
       for i in out.indices { out[i] = v[i] * (Self.sigmoid(scalars[i]) - labels.scalars[i]) }

@@ -1,10 +1,12 @@
 import _Differentiation
+import GumbelKernels
 
 /// The affine map of a dense layer, `input weight + bias`: `[B, I] x [I, O] + [O]` gives `[B, O]`,
 /// like `x @ w + b` in JAX.
 ///
 /// One operation rather than ``matmul(_:_:)`` followed by a broadcast `+`, so the bias is added
-/// and its gradient (the column sums of the upstream tangent) computed in single passes.
+/// by the product's kernel as it stores the output, and its gradient (the column sums of the
+/// upstream tangent) computed in one pass.
 ///
 /// The derivative is `d input = v weight^T`, `d weight = input^T v`, `d bias = sum_rows v`.
 ///
@@ -12,7 +14,7 @@ import _Differentiation
 @inlinable
 public func affine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
   precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  return AffineKernels.addingRowVector(MatrixMultiply.product(input, weight), bias)
+  return MatrixMultiply.product(input, weight, addingRow: bias, relu: false)
 }
 
 @inlinable
@@ -43,68 +45,78 @@ func _vjpAffineParameters<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scal
   })
 }
 
-/// The loops of ``affine(_:_:_:)``, run as concrete `Float` or `Double` code (generic code that
-/// the optimiser does not specialise would go through witness tables for every element).
+/// The loops of ``affine(_:_:_:)`` and ``affineReLU(_:_:_:)`` around their products (whose
+/// forward passes add the bias and apply the ReLU in the product's kernel). `Float`
+/// runs the concrete kernels of `GumbelKernels` (`DenseLayerKernels.swift`), eight lanes at a
+/// time; other types run the generic loops below, which the compiler specialises for `Double`.
 public enum AffineKernels {
   /// `matrix[i, j] + row[j]`.
   public static func addingRowVector<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>, _ row: Tensor<Scalar>) -> Tensor<Scalar> {
+    var out = matrix
+    add(row, to: &out)
+    return out
+  }
+
+  static func add<Scalar: TensorFloatingPoint>(_ row: Tensor<Scalar>, to matrix: inout Tensor<Scalar>) {
     let columns = row.scalarCount
     precondition(matrix.rank == 2 && matrix.shape[1] == columns, "cannot add a row of \(columns) to \(matrix.shape)")
-    let out: [Scalar]
-    if Scalar.self == Float.self {
-      out = unsafeBitCast(addRow(unsafeBitCast(matrix.scalars, to: [Float].self), unsafeBitCast(row.scalars, to: [Float].self)), to: [Scalar].self)
-    } else if Scalar.self == Double.self {
-      out = unsafeBitCast(addRow(unsafeBitCast(matrix.scalars, to: [Double].self), unsafeBitCast(row.scalars, to: [Double].self)), to: [Scalar].self)
-    } else {
-      out = addRow(matrix.scalars, row.scalars)
-    }
-    return Tensor(shape: matrix.shape, scalars: out)
-  }
-
-  /// The sum of the rows of a matrix: `[B, O]` gives `[O]`.
-  public static func columnSums<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>) -> Tensor<Scalar> {
-    precondition(matrix.rank == 2, "column sums need a matrix, not \(matrix.shape)")
-    let columns = matrix.shape[1]
-    let sums: [Scalar]
-    if Scalar.self == Float.self {
-      sums = unsafeBitCast(sumRows(unsafeBitCast(matrix.scalars, to: [Float].self), columns: columns), to: [Scalar].self)
-    } else if Scalar.self == Double.self {
-      sums = unsafeBitCast(sumRows(unsafeBitCast(matrix.scalars, to: [Double].self), columns: columns), to: [Scalar].self)
-    } else {
-      sums = sumRows(matrix.scalars, columns: columns)
-    }
-    return Tensor(shape: [columns], scalars: sums)
-  }
-
-  @inline(__always)
-  static func addRow<T: BinaryFloatingPoint>(_ matrix: [T], _ row: [T]) -> [T] {
-    let columns = row.count
-    return [T](unsafeUninitializedCapacity: matrix.count) { out, initialized in
-      matrix.withUnsafeBufferPointer { x in
-        row.withUnsafeBufferPointer { b in
-          var i = 0
-          while i < x.count {
-            for j in 0..<columns { (out.baseAddress! + i + j).initialize(to: x[i + j] + b[j]) }
-            i += columns
+    let rows = matrix.shape[0]
+    row.scalars.withUnsafeBufferPointer { b in
+      matrix.withUnsafeMutableScalars { x in
+        guard let x = x.baseAddress, let b = b.baseAddress else { return }
+        if Scalar.self == Float.self {
+          let (x, b) = (x.kernelCast(to: Float.self), b.kernelCast(to: Float.self))
+          Kernels.addRow(b, to: x, rows: rows, columns: columns)
+        } else {
+          for i in 0..<rows {
+            for j in 0..<columns {
+              x[i * columns + j] = x[i * columns + j] + b[j]
+            }
           }
         }
       }
-      initialized = matrix.count
     }
   }
 
-  @inline(__always)
-  static func sumRows<T: BinaryFloatingPoint>(_ matrix: [T], columns: Int) -> [T] {
-    var sums = [T](repeating: 0, count: columns)
-    matrix.withUnsafeBufferPointer { x in
-      sums.withUnsafeMutableBufferPointer { sums in
-        var i = 0
-        while i < x.count {
-          for j in 0..<columns { sums[j] += x[i + j] }
-          i += columns
+  /// `output[i] > 0 ? upstream[i] : 0`: the pullback of a ReLU whose output is `output`.
+  @usableFromInline
+  package static func maskedByPositive<Scalar: TensorFloatingPoint>(_ upstream: Tensor<Scalar>, output: Tensor<Scalar>) -> Tensor<Scalar> {
+    precondition(upstream.shape == output.shape, "upstream \(upstream.shape) does not match output \(output.shape)")
+    let count = output.scalarCount
+    let masked = upstream.scalars.withUnsafeBufferPointer { v in
+      output.scalars.withUnsafeBufferPointer { y in
+        [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+          if Scalar.self == Float.self, let v = v.baseAddress, let y = y.baseAddress, let o = out.baseAddress {
+            Kernels.maskByPositive(v.kernelCast(to: Float.self), output: y.kernelCast(to: Float.self), count: count,
+                                   into: o.kernelCast(to: Float.self))
+          } else {
+            for i in 0..<count { (out.baseAddress! + i).initialize(to: y[i] > 0 ? v[i] : 0) }
+          }
+          initialized = count
         }
       }
     }
-    return sums
+    return Tensor(shape: output.shape, scalars: masked)
+  }
+
+  /// The sum of the rows of a matrix: `[B, O]` gives `[O]`, each sum from the first row to the
+  /// last.
+  public static func columnSums<Scalar: TensorFloatingPoint>(_ matrix: Tensor<Scalar>) -> Tensor<Scalar> {
+    precondition(matrix.rank == 2, "column sums need a matrix, not \(matrix.shape)")
+    let (rows, columns) = (matrix.shape[0], matrix.shape[1])
+    let sums = matrix.scalars.withUnsafeBufferPointer { x in
+      [Scalar](unsafeUninitializedCapacity: columns) { sums, initialized in
+        if Scalar.self == Float.self, let x = x.baseAddress, let s = sums.baseAddress {
+          Kernels.columnSums(x.kernelCast(to: Float.self), rows: rows, columns: columns, into: s.kernelCast(to: Float.self))
+        } else {
+          sums.initialize(repeating: 0)
+          for i in 0..<rows {
+            for j in 0..<columns { sums[j] += x[i * columns + j] }
+          }
+        }
+        initialized = columns
+      }
+    }
+    return Tensor(shape: [columns], scalars: sums)
   }
 }

@@ -141,3 +141,19 @@ extension Tensor: CustomStringConvertible {
     rank <= 1 ? "\(rank == 0 ? "\(scalars[0])" : "\(scalars)")" : "\(rows)"
   }
 }
+
+extension Tensor {
+  /// Calls `body` with the elements, mutable, and keeps what it writes. The elements are
+  /// taken out of the tensor first, so when this tensor holds the only reference to them they
+  /// are changed in place (no copy); otherwise the copy-on-write copies them once. A patterned
+  /// tensor's elements are made first and the pattern dropped.
+  @inlinable
+  package mutating func withUnsafeMutableScalars<Result>(
+    _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Result
+  ) rethrows -> Result {
+    var elements = scalars
+    self = Tensor(shape: shape, storage: .elements([]))
+    defer { self = Tensor(shape: shape, storage: .elements(elements)) }
+    return try elements.withUnsafeMutableBufferPointer { try body($0) }
+  }
+}

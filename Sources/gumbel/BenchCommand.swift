@@ -3,24 +3,32 @@ import ArgumentParser
 import Foundation
 import GumbelKit
 
-/// `gumbel bench`: the time of one sampling operation per element, for comparison with JAX
-/// and PyTorch (`Benchmarks/speed/compare.py` runs both sides alternately).
+/// `gumbel bench`: the time of one sampling operation per element, or of one matrix product,
+/// for comparison with JAX, PyTorch and NumPy (`Benchmarks/speed/compare.py` and
+/// `matmul_compare.py` run both sides alternately).
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time a Gumbel-softmax operation on a batch of float32 logits (temperature 0.5 by default).",
+    abstract: "Time a Gumbel-softmax operation on a batch of float32 logits (temperature 0.5 by default), or a float32 matrix product.",
     discussion: """
       soft: Gumbel noise and softmax((logits + g) / temperature) per row; hard: the straight-through
       one-hot sample; grad: forward and backward of sum(w * hard sample) with respect to the
       logits through Swift's autodiff; noise: Gumbel noise alone. Every call draws fresh noise
-      (key.fold(in: call)); the result is the median over repetitions, after warm-up, of the
-      time per call, in a release build.
+      (key.fold(in: call)). matmul: MatrixMultiply.product of a ROWS x DEPTH matrix and a
+      DEPTH x COLS one, uniform in [-1, 1) (--transpose-lhs stores the left one as DEPTH x ROWS,
+      --transpose-rhs the right one as COLS x DEPTH, as the backward products of a dense layer
+      do); nsPerElement is per element of the ROWS x COLS result and gflops counts
+      2 ROWS COLS DEPTH operations per call. The result is the median over repetitions, after
+      warm-up, of the time per call, in a release build.
       """)
 
-  enum Operation: String, ExpressibleByArgument, CaseIterable { case soft, hard, grad, noise }
+  enum Operation: String, ExpressibleByArgument, CaseIterable { case soft, hard, grad, noise, matmul }
 
-  @Option(help: "soft, hard, grad or noise.") var op: Operation
-  @Option(help: "Rows of the batch.") var rows: Int
-  @Option(help: "Categories per row.") var cols: Int
+  @Option(help: "soft, hard, grad, noise or matmul.") var op: Operation
+  @Option(help: "Rows of the batch (matmul: rows of the result, M).") var rows: Int
+  @Option(help: "Categories per row (matmul: columns of the result, N).") var cols: Int
+  @Option(help: "matmul only, and required there: the length of each dot product (K).") var depth: Int?
+  @Flag(help: "matmul only: the left operand is stored transposed, DEPTH x ROWS.") var transposeLhs = false
+  @Flag(help: "matmul only: the right operand is stored transposed, COLS x DEPTH.") var transposeRhs = false
   @Option(help: "Threads the kernels may use (default: every processor).") var threads: Int = Parallelism.processorCount
   @Option(help: "Calls per timed repetition (default: enough for about 20 ms).") var iterations: Int?
   @Option(help: "The temperature of soft, hard and grad.") var temperature: Float = 0.5
@@ -31,40 +39,83 @@ struct Bench: ParsableCommand {
   /// sample, and the pullback's temporaries), for the memory check.
   static let arraysHeld = 8
 
+  /// Copies of each matrix a product holds at once, for the memory check: the operands and the
+  /// result, and room for one working copy of each (a transposed or packed operand).
+  static let matrixCopiesHeld = 2
+
   func validate() throws {
     guard rows >= 1, cols >= 1 else { throw ValidationError("--rows and --cols must be at least 1") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
     guard temperature.isFinite, temperature > 0 else { throw ValidationError("--temperature must be finite and positive") }
     if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-    let (elements, overflow) = rows.multipliedReportingOverflow(by: cols)
-    let bytes = Double(elements) * Double(MemoryLayout<Float>.size * Self.arraysHeld)
-    guard !overflow, elements <= RandomLimits.maxElementCount, bytes <= Double(ProcessInfo.processInfo.physicalMemory) / 2 else {
-      throw ValidationError("a \(rows) x \(cols) batch needs more memory than half of this machine's")
+    let memory = Double(ProcessInfo.processInfo.physicalMemory) / 2
+    guard op == .matmul else {
+      if depth != nil { throw ValidationError("--depth applies to --op matmul only") }
+      if transposeLhs || transposeRhs { throw ValidationError("--transpose-lhs and --transpose-rhs apply to --op matmul only") }
+      let (elements, overflow) = rows.multipliedReportingOverflow(by: cols)
+      let bytes = Double(elements) * Double(MemoryLayout<Float>.size * Self.arraysHeld)
+      guard !overflow, elements <= RandomLimits.maxElementCount, bytes <= memory else {
+        throw ValidationError("a \(rows) x \(cols) batch needs more memory than half of this machine's")
+      }
+      return
+    }
+    guard let depth else { throw ValidationError("--op matmul needs --depth (the K of an M x K by K x N product)") }
+    guard depth >= 1 else { throw ValidationError("--depth must be at least 1") }
+    // The left operand, the right one and the result, each within what one key may fill.
+    let counts = [(rows, depth), (depth, cols), (rows, cols)].map { $0.multipliedReportingOverflow(by: $1) }
+    let bytes = counts.reduce(0) { $0 + Double($1.partialValue) } * Double(MemoryLayout<Float>.size * Self.matrixCopiesHeld)
+    guard counts.allSatisfy({ !$0.overflow && $0.partialValue <= RandomLimits.maxElementCount }), bytes <= memory else {
+      throw ValidationError("a \(rows) x \(depth) by \(depth) x \(cols) product needs more memory than half of this machine's")
     }
   }
 
   func run() throws {
-    let call = Self.operation(op, rows: rows, cols: cols, temperature: temperature)
+    let call = if op == .matmul, let depth {
+      try Self.matrixProduct(rows: rows, depth: depth, cols: cols, transposeLhs: transposeLhs, transposeRhs: transposeRhs)
+    } else {
+      Self.operation(op, rows: rows, cols: cols, temperature: temperature)
+    }
     let perCall = Parallelism.$maxThreads.withValue(threads) {
       Self.medianNanosecondsPerCall(call, iterations: iterations, repetitions: repetitions)
     }
     let nsPerElement = perCall / Double(rows * cols)
     let callsPerSecond = 1e9 / perCall
+    // A product's multiplications and additions, 2 M N K per call; nil for the other operations.
+    let gflops = depth.map { 2 * Double(rows) * Double(cols) * Double($0) * callsPerSecond / 1e9 }
     switch format {
     case .json:
-      print(JSONText.object([
-        "op": JSONText.string(op.rawValue), "rows": "\(rows)", "cols": "\(cols)", "threads": "\(threads)",
-        "nsPerElement": JSONText.number(nsPerElement), "callsPerSecond": JSONText.number(callsPerSecond),
-      ]))
+      var fields: [(key: String, value: String)] = [
+        ("op", JSONText.string(op.rawValue)), ("rows", "\(rows)"), ("cols", "\(cols)"), ("threads", "\(threads)"),
+        ("nsPerElement", JSONText.number(nsPerElement)), ("callsPerSecond", JSONText.number(callsPerSecond)),
+      ]
+      if let depth, let gflops {
+        fields += [("depth", "\(depth)"), ("transposeLhs", "\(transposeLhs)"), ("transposeRhs", "\(transposeRhs)"),
+                   ("gflops", JSONText.number(gflops))]
+      }
+      print(JSONText.object(fields))
     case .text:
-      print("\(op.rawValue) \(rows)x\(cols), \(threads) thread(s): \(nsPerElement.formatted(digits: 3)) ns/element, "
-        + "\((perCall / 1000).formatted(digits: 3)) µs/call, \(callsPerSecond.formatted(digits: 1)) calls/s")
+      let shape = depth.map { "\(rows)x\($0)\(transposeLhs ? " (stored transposed)" : "") by \($0)x\(cols)\(transposeRhs ? " (stored transposed)" : "")" }
+      print("\(op.rawValue) \(shape ?? "\(rows)x\(cols)"), \(threads) thread(s): \(nsPerElement.formatted(digits: 3)) ns/element, "
+        + "\((perCall / 1000).formatted(digits: 3)) µs/call, \(callsPerSecond.formatted(digits: 1)) calls/s"
+        + (gflops.map { ", \($0.formatted(digits: 3)) GFLOP/s" } ?? ""))
     }
   }
 
-  /// One call of the operation for call number `i`, returning a value derived from its result
-  /// (so that nothing is optimised away).
+  /// One matrix product per call, of operands of uniform values in [-1, 1) stored as `rows x
+  /// depth` (`depth x rows` when `transposeLhs`) and `depth x cols` (`cols x depth` when
+  /// `transposeRhs`); returns one element of the result.
+  static func matrixProduct(rows: Int, depth: Int, cols: Int, transposeLhs: Bool, transposeRhs: Bool) throws -> (UInt32) -> Float {
+    let keys = PRNGKey(seed: 0).split(into: 2)
+    let lhsShape = transposeLhs ? [depth, rows] : [rows, depth]
+    let rhsShape = transposeRhs ? [cols, depth] : [depth, cols]
+    let lhs = Tensor<Float>(shape: lhsShape, scalars: try keys[0].uniform(shape: lhsShape, minval: -1, maxval: 1))
+    let rhs = Tensor<Float>(shape: rhsShape, scalars: try keys[1].uniform(shape: rhsShape, minval: -1, maxval: 1))
+    return { _ in MatrixMultiply.product(lhs, rhs, transposeLhs: transposeLhs, transposeRhs: transposeRhs).scalars[0] }
+  }
+
+  /// One call of a sampling operation for call number `i`, returning a value derived from its
+  /// result (so that nothing is optimised away); `matrixProduct` makes the calls of `matmul`.
   static func operation(_ op: Operation, rows: Int, cols: Int, temperature: Float) -> (UInt32) -> Float {
     let setup = PRNGKey(seed: 0)
     let keys = setup.split(into: 3)
@@ -92,6 +143,8 @@ struct Bench: ParsableCommand {
         }
         return g.scalars[0]
       }
+    case .matmul:
+      preconditionFailure("matmul needs a depth: see matrixProduct(rows:depth:cols:transposeLhs:transposeRhs:)")
     }
   }
 

@@ -20,6 +20,11 @@ enum JSONText {
 
   /// An object from ordered key-value pairs whose values are already JSON text.
   static func object(_ pairs: KeyValuePairs<String, String>) -> String {
+    object(Array(pairs))
+  }
+
+  /// An object from an array of ordered key-value pairs, for objects built up step by step.
+  static func object(_ pairs: [(key: String, value: String)]) -> String {
     "{" + pairs.map { "\(string($0.key)): \($0.value)" }.joined(separator: ", ") + "}"
   }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import GumbelNN
 import GumbelTensor
+import _GumbelTestSupport
 
 @Suite struct OptimizerTests {
   /// A layer with weights [1, 2] (a column) and bias 0, and a gradient for it.
@@ -84,5 +85,39 @@ import GumbelTensor
     sgd.update(&model, along: gradient([3, 4]))
     #expect(abs(model.weight.scalars[0] - (1 - 0.6)) <= 1e-15)
     #expect(abs(model.weight.scalars[1] - (2 - 0.8)) <= 1e-15)
+  }
+
+  /// Adam on a `Float` layer of 37 x 19 weights (groups of eight lanes and a partial one), over
+  /// five steps with clipping and a decaying rate: every parameter and moment equals the
+  /// formula evaluated element by element in `Float`, bit for bit, and the parameters are
+  /// changed in place (the same buffer before and after an update).
+  @Test func adamOnFloatsFollowsTheFormulaInPlace() {
+    var generator = SplitMix64(seed: 9)
+    func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &generator) } }
+    var model = Dense<Float>(weight: Tensor(shape: [37, 19], scalars: random(37 * 19)), bias: Tensor(random(19)))
+    let schedule = LearningRateSchedule<Float>.exponentialDecay(initial: 0.01, decayRate: 0.5, transitionSteps: 2)
+    var adam = Adam<Dense<Float>>(learningRate: schedule, clipNorm: 5)
+    var expected = [model.weight.scalars, model.bias.scalars]
+    var m = expected.map { [Float](repeating: 0, count: $0.count) }, v = m
+    for step in 1...5 {
+      let g = Dense<Float>.TangentVector(weight: Tensor(shape: [37, 19], scalars: random(37 * 19)), bias: Tensor(random(19)))
+      let clipped = clippedByGlobalNorm(g.parameters, maxNorm: 5).map(\.scalars)
+      let rate = schedule(step - 1)
+      let (c1, c2) = (1 - Float.pow(0.9, step), 1 - Float.pow(0.999, step))
+      for t in 0..<2 {
+        for j in expected[t].indices {
+          m[t][j] = 0.9 * m[t][j] + (1 - 0.9) * clipped[t][j]
+          v[t][j] = 0.999 * v[t][j] + (1 - 0.999) * (clipped[t][j] * clipped[t][j])
+          expected[t][j] -= rate * ((m[t][j] / c1) / ((v[t][j] / c2).squareRoot() + 1e-8))
+        }
+      }
+      let before = model.weight.scalars.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+      adam.update(&model, along: g)
+      let after = model.weight.scalars.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+      #expect(model.weight.scalars == expected[0] && model.bias.scalars == expected[1], "step \(step)")
+      #expect(adam.firstMoments.map(\.scalars) == m && adam.secondMoments.map(\.scalars) == v, "step \(step)")
+      #expect(before == after, "step \(step): the weights were copied")
+    }
+    #expect(globalNorm([Tensor(shape: [37, 19], scalars: random(37 * 19))]) > 5)  // so clipping was active
   }
 }

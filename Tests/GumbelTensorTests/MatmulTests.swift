@@ -14,6 +14,19 @@ import _GumbelTestSupport
     #expect(MatrixMultiply.product(a, a, transposeLhs: true).shape == [3, 3])
   }
 
+  /// A transposed operand read in place gives the bits of the product with its explicit
+  /// transpose (the same sums in the same order), in `Float` on the process's kernel path.
+  @Test func transposedOperandsMatchExplicitTransposes() {
+    var rng = SplitMix64(seed: 21)
+    func random(_ shape: [Int]) -> Tensor<Float> {
+      Tensor(shape: shape, scalars: (0..<(shape[0] * shape[1])).map { _ in Float.random(in: -1...1, using: &rng) })
+    }
+    let x = random([37, 50]), w = random([50, 70]), v = random([37, 70])
+    #expect(MatrixMultiply.product(v, w, transposeRhs: true) == matmul(v, w.transposed()))
+    #expect(MatrixMultiply.product(x, v, transposeLhs: true) == matmul(x.transposed(), v))
+    #expect(MatrixMultiply.product(w, x, transposeLhs: true, transposeRhs: true) == matmul(w.transposed(), x.transposed()))
+  }
+
   @Test func pullbacksAgainstFiniteDifferences() {
     var rng = SplitMix64(seed: 11)
     let w = randomTensor(shape: [7, 9], using: &rng)

@@ -29,6 +29,12 @@ static inline int gumbel_avx2_is_enabled(void) { return gumbel_avx2_enabled_flag
 extern int gumbel_avx512_enabled_flag;
 static inline int gumbel_avx512_is_enabled(void) { return gumbel_avx512_enabled_flag; }
 
+/// Which form of gumbel_kernel_matrix_product runs: 2 for AVX-512F (gumbel_avx512_enabled_flag
+/// is set), 1 for AVX2 with fused multiply-add (gumbel_avx2_enabled_flag is set and the processor
+/// has FMA), 0 for none (the Swift kernel runs). Set by the same constructor.
+extern int gumbel_matrix_product_path_flag;
+static inline int gumbel_matrix_product_path(void) { return gumbel_matrix_product_path_flag; }
+
 /// For each j in [start, end): hashes with Threefry-2x32 (key0, key1) the counter
 /// (j + first0, j + first1) if first_counts_up, else (first0, j + first1), modulo 2^32, and
 /// writes to out[j - start] the xor of the two outputs (output 0), the first (1) or the
@@ -82,6 +88,20 @@ float gumbel_kernel_softmax_pullback_row(
 float gumbel_kernel_softmax_pullback_rows(
     const float *x, const float *y, const float *v, const int32_t *argmax, int64_t rows, int64_t k, float t,
     float *scratch, float *dx);
+
+/// C = A B for A (m x k) and B (k x n), row-major, where A[i, p] is a[i * lda + p], or
+/// a[p * lda + i] if a_transposed, and B[p, j] is b[p * ldb + j], or b[j * ldb + p] if
+/// b_transposed: transposed operands are read in place. Each c[i * ldc + j] is overwritten with
+/// the fused multiply-add chain `s = 0; for p in 0..<k: s = fma(A[i, p], B[p, j], s)`, then
+/// `s + bias[j]` if bias is not NULL, then `s > 0 ? s : 0` if relu is non-zero: the same bits on
+/// every path, for any blocking and any split of C, except that depth steps at which a whole
+/// tile of A is zero are skipped (with B finite, only a zero result's sign can change). Packed
+/// and register-blocked
+/// (MatrixProductKernels.inc); one thread (callers split C between threads). Needs
+/// gumbel_matrix_product_path() > 0.
+void gumbel_kernel_matrix_product(
+    int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int a_transposed, const float *b, int64_t ldb,
+    int b_transposed, float *c, int64_t ldc, const float *bias, int relu);
 
 #ifdef __cplusplus
 }
