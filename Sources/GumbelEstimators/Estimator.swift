@@ -141,9 +141,14 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
     }
   }
 
+  /// Whether ``surrogateLoss(logits:sample:loss:)`` returns the loss unchanged: every
+  /// estimator but REINFORCE, whose score-function term the others carry in their samples'
+  /// derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
+  public var surrogateIsTheLoss: Bool { kind != .reinforce }
+
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
-    kind == .reinforce ? reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss) : loss
+    surrogateIsTheLoss ? loss : reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss)
   }
 
   /// Advances a moving-average baseline past `losses` (only `reinforce` keeps one).

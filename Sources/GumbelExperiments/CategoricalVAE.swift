@@ -103,9 +103,9 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     let z = estimator.sample(logits: logits, using: key)
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()   // [batch]
     let kl = Self.klToUniform(logits: logits, categories: k).reshaped(to: [batch, n]).sumAlongLastAxis()
-    // Only REINFORCE's surrogate differs from the loss; for the others the added terms are 0
-    // with a gradient of exactly 0, so they are skipped (the same bits).
-    guard estimator.kind == .reinforce else { return (reconstruction + kl).mean() }
+    // Where the surrogate is the loss, the added terms are 0 with a gradient of exactly 0:
+    // skipped (the same bits).
+    guard !estimator.surrogateIsTheLoss else { return (reconstruction + kl).mean() }
     let rowLoss = reconstruction.repeatedAlongNewAxis(count: n).reshaped(to: [batch * n])
     let surrogate = estimator.surrogateLoss(logits: logits, sample: z, loss: rowLoss)
     let estimatorTerms = (surrogate - rowLoss).reshaped(to: [batch, n]).sumAlongLastAxis()
