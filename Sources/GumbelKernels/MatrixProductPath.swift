@@ -108,11 +108,12 @@ package struct MatrixProductLayout: Sendable {
     (self.transposeA, self.transposeB, self.relu) = (transposeA, transposeB, relu)
   }
 
-  /// `product[i, j] + bias[j]`, then `x > 0 ? x : 0` when `relu` (each as the C kernel does it).
+  /// `product[i, j] + bias[j]`, then `x > 0 ? x : 0` when `relu` (each as the C kernel does it),
+  /// in place when the caller hands over its only reference.
   @usableFromInline
-  func applyingEpilogue<T: BinaryFloatingPoint>(to product: [T], bias: [T]?) -> [T] {
+  func applyingEpilogue<T: BinaryFloatingPoint>(to product: consuming [T], bias: [T]?) -> [T] {
     if bias == nil && !relu { return product }
-    var out = product
+    var out = consume product
     for i in 0..<m {
       for j in 0..<n {
         var x = out[i * n + j]

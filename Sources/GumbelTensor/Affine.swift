@@ -13,8 +13,7 @@ import GumbelKernels
 /// - Precondition: `input` is `[B, I]`, `weight` is `[I, O]` and `bias` is `[O]`.
 @inlinable
 public func affine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
-  precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  return MatrixMultiply.product(input, weight, addingRow: bias, relu: false)
+  MatrixMultiply.product(input, weight, addingRow: bias, relu: false)
 }
 
 @inlinable
@@ -25,9 +24,8 @@ func _vjpAffine<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bia
   let value = affine(input, weight, bias)
   return (value, { v in
     let v = v.unbroadcast(to: value.shape)
-    return (MatrixMultiply.product(v, weight, transposeRhs: true),
-            MatrixMultiply.product(input, v, transposeLhs: true),
-            AffineKernels.columnSums(v))
+    let (dWeight, dBias) = denseParameterGradients(input: input, upstream: v)
+    return (MatrixMultiply.product(v, weight, transposeRhs: true), dWeight, dBias)
   })
 }
 
@@ -39,10 +37,15 @@ func _vjpAffineParameters<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scal
   -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>))
 {
   let value = affine(input, weight, bias)
-  return (value, { v in
-    let v = v.unbroadcast(to: value.shape)
-    return (MatrixMultiply.product(input, v, transposeLhs: true), AffineKernels.columnSums(v))
-  })
+  return (value, { v in denseParameterGradients(input: input, upstream: v.unbroadcast(to: value.shape)) })
+}
+
+/// The gradients of a dense layer's weight and bias, `(input^T v, sum_rows v)`, for the upstream
+/// tangent `v` of its affine map (after an activation's mask): the part of the pullbacks of
+/// ``affine(_:_:_:)`` and ``affineReLU(_:_:_:)`` that they share.
+@inlinable
+func denseParameterGradients<Scalar>(input: Tensor<Scalar>, upstream v: Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>) {
+  (MatrixMultiply.product(input, v, transposeLhs: true), AffineKernels.columnSums(v))
 }
 
 /// The loops of ``affine(_:_:_:)`` and ``affineReLU(_:_:_:)`` around their products (whose

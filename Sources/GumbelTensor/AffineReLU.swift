@@ -11,8 +11,7 @@ import _Differentiation
 /// - Precondition: `input` is `[B, I]`, `weight` is `[I, O]` and `bias` is `[O]`.
 @inlinable
 public func affineReLU<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
-  precondition(weight.rank == 2 && bias.shape == [weight.shape[1]], "bias \(bias.shape) does not fit weight \(weight.shape)")
-  return MatrixMultiply.product(input, weight, addingRow: bias, relu: true)
+  MatrixMultiply.product(input, weight, addingRow: bias, relu: true)
 }
 
 @inlinable
@@ -23,9 +22,8 @@ func _vjpAffineReLU<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _
   let value = affineReLU(input, weight, bias)
   return (value, { v in
     let masked = AffineKernels.maskedByPositive(v.unbroadcast(to: value.shape), output: value)
-    return (MatrixMultiply.product(masked, weight, transposeRhs: true),
-            MatrixMultiply.product(input, masked, transposeLhs: true),
-            AffineKernels.columnSums(masked))
+    let (dWeight, dBias) = denseParameterGradients(input: input, upstream: masked)
+    return (MatrixMultiply.product(masked, weight, transposeRhs: true), dWeight, dBias)
   })
 }
 
@@ -38,7 +36,6 @@ func _vjpAffineReLUParameters<Scalar>(_ input: Tensor<Scalar>, _ weight: Tensor<
 {
   let value = affineReLU(input, weight, bias)
   return (value, { v in
-    let masked = AffineKernels.maskedByPositive(v.unbroadcast(to: value.shape), output: value)
-    return (MatrixMultiply.product(input, masked, transposeLhs: true), AffineKernels.columnSums(masked))
+    denseParameterGradients(input: input, upstream: AffineKernels.maskedByPositive(v.unbroadcast(to: value.shape), output: value))
   })
 }
