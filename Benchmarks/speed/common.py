@@ -42,9 +42,10 @@ def fmt(x):
     return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
 
 
-def median_ns_per_call(call, iterations, repetitions, target_ns=TARGET_NS):
-    """Warm up, then the median over `repetitions` of the mean time of one call, in ns, each
-    repetition `iterations` calls (default: enough for about `target_ns`)."""
+def median_ns_per_call(call, iterations, repetitions, target_ns=TARGET_NS, warm_up_ns=0):
+    """Warm up (3 calls, then more until `warm_up_ns` have passed), then the median over
+    `repetitions` of the mean time of one call, in ns, each repetition `iterations` calls
+    (default: enough for about `target_ns`)."""
     counter = 0
 
     def run(calls):
@@ -61,4 +62,7 @@ def median_ns_per_call(call, iterations, repetitions, target_ns=TARGET_NS):
         calls *= 2
         elapsed = run(calls)
     n = iterations or max(1, round(target_ns * calls / max(elapsed, 1)))
+    warmed_up = elapsed
+    while warmed_up < warm_up_ns:
+        warmed_up += run(max(1, n // 10))
     return statistics.median(run(n) / n for _ in range(repetitions))

@@ -20,7 +20,7 @@ NumPy computes the same products on the same stored layouts (`a.T @ b`, `a @ b.T
 views, which its BLAS reads without copying). Operands are uniform in [-1, 1).
 
 Timing: for each shape and thread count, the sides run alternately (swift, numpy, then
-swift-base with --baseline) in each of --rounds rounds. Each run warms up, then times
+swift-base with --baseline) in each of --rounds rounds. Each run warms up for 0.3 s, then times
 --repetitions repetitions of about 20 ms (gumbel's own choice of calls; NumPy the same target)
 and reports the median time per call; the table shows the median over the rounds, as GFLOP/s
 (2 M N K per call / time). A ratio above 1 means that Swift is faster.
@@ -51,6 +51,7 @@ REPO = Path(__file__).resolve().parents[2]
 BATCH = 100
 LAYERS = [(784, 512), (512, 256), (256, 300), (300, 256), (256, 512), (512, 784)]  # (in, out)
 TARGET_NS = 20e6  # one timed repetition, as `gumbel bench` picks its calls
+WARM_UP_NS = 0.3e9  # untimed calls first, as `gumbel bench --warm-up 0.3` (its default)
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -118,7 +119,7 @@ def numpy_worker():
         a = rng.uniform(-1, 1, (k, m) if r["transposeLhs"] else (m, k)).astype(np.float32)
         b = rng.uniform(-1, 1, (n, k) if r["transposeRhs"] else (k, n)).astype(np.float32)
         lhs, rhs = (a.T if r["transposeLhs"] else a), (b.T if r["transposeRhs"] else b)
-        ns = median_ns_per_call(lambda _: lhs @ rhs, None, r["repetitions"], TARGET_NS)
+        ns = median_ns_per_call(lambda _: lhs @ rhs, None, r["repetitions"], TARGET_NS, WARM_UP_NS)
         print(json.dumps({"nsPerCall": ns}), flush=True)
 
 

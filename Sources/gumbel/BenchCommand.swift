@@ -33,6 +33,7 @@ struct Bench: ParsableCommand {
   @Option(help: "Calls per timed repetition (default: enough for about 20 ms).") var iterations: Int?
   @Option(help: "The temperature of soft, hard and grad.") var temperature: Float = 0.5
   @Option(help: "Timed repetitions; the median is reported.") var repetitions: Int = 9
+  @Option(help: "Seconds of untimed calls before the timed ones (at least 3 calls).") var warmUp: Double = 0.3
   @Option(help: "text or json.") var format: OutputFormat = .text
 
   /// Arrays of the batch's size that an operation holds at once (logits, weights, noise,
@@ -49,6 +50,7 @@ struct Bench: ParsableCommand {
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
     guard temperature.isFinite, temperature > 0 else { throw ValidationError("--temperature must be finite and positive") }
     if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+    guard warmUp >= 0, warmUp <= 60 else { throw ValidationError("--warm-up must be between 0 and 60 seconds") }
     let memory = Double(ProcessInfo.processInfo.physicalMemory) / 2
     guard op == .matmul else {
       if depth != nil { throw ValidationError("--depth applies to --op matmul only") }
@@ -77,7 +79,7 @@ struct Bench: ParsableCommand {
       Self.operation(op, rows: rows, cols: cols, temperature: temperature)
     }
     let perCall = Parallelism.$maxThreads.withValue(threads) {
-      Self.medianNanosecondsPerCall(call, iterations: iterations, repetitions: repetitions)
+      Self.medianNanosecondsPerCall(call, iterations: iterations, repetitions: repetitions, warmUpSeconds: warmUp)
     }
     let nsPerElement = perCall / Double(rows * cols)
     let callsPerSecond = 1e9 / perCall
@@ -149,8 +151,11 @@ struct Bench: ParsableCommand {
   }
 
   /// The median over `repetitions` of the mean time of one call, in nanoseconds, after a
-  /// warm-up of a tenth of the calls (at least 3).
-  static func medianNanosecondsPerCall(_ call: (UInt32) -> Float, iterations: Int?, repetitions: Int) -> Double {
+  /// warm-up of `warmUpSeconds` (at least 3 calls). A fresh process runs its first parallel
+  /// calls slower than its later ones, while a long-lived peer such as a NumPy worker process is
+  /// already warm: on the 2-core AMD EPYC, 100x512x256 on two threads timed 17 to 21 GFLOP/s
+  /// with a warm-up of 3 calls and 29 to 31 with 0.3 s, in six alternating runs.
+  static func medianNanosecondsPerCall(_ call: (UInt32) -> Float, iterations: Int?, repetitions: Int, warmUpSeconds: Double) -> Double {
     let clock = ContinuousClock()
     var sink: Float = 0
     var counter: UInt32 = 0
@@ -165,7 +170,8 @@ struct Bench: ParsableCommand {
     }
     let once = max(1, time(3) / 3)
     let calls = iterations ?? max(1, Int(20e6 / once))
-    _ = time(max(3, calls / 10))
+    var warmedUp = time(max(3, calls / 10))
+    while warmedUp < warmUpSeconds * 1e9 { warmedUp += time(max(1, calls / 10)) }
     let times = (0..<repetitions).map { _ in time(calls) / Double(calls) }.sorted()
     blackHole(sink)
     return times[times.count / 2]

@@ -57,6 +57,8 @@ import Testing
     ["--op", "warp", "--rows", "2", "--cols", "5"],
     ["--op", "grad", "--rows", "2", "--cols", "5", "--threads", "0"],
     ["--op", "noise", "--rows", "2", "--cols", "5", "--iterations", "0"],
+    ["--op", "noise", "--rows", "2", "--cols", "5", "--warm-up", "-1"],
+    ["--op", "noise", "--rows", "2", "--cols", "5", "--warm-up", "nan"],
     ["--op", "soft", "--rows", "2", "--cols", "5", "--temperature", "0"],
     ["--op", "grad", "--rows", "2", "--cols", "5", "--temperature", "nan"],
     ["--op", "soft", "--rows", "4000000000", "--cols", "4000000000"],
