@@ -23,7 +23,12 @@ Timing: for each shape and thread count, the sides run alternately (swift, numpy
 swift-base with --baseline) in each of --rounds rounds. Each run warms up for 0.3 s, then times
 --repetitions repetitions of about 20 ms (gumbel's own choice of calls; NumPy the same target)
 and reports the median time per call; the table shows the median over the rounds, as GFLOP/s
-(2 M N K per call / time). A ratio above 1 means that Swift is faster.
+(2 M N K per call / time), and the median over the rounds of the ratio of the two sides' GFLOP/s
+in that round (paired: the sides of one round ran seconds apart, so a change of the shared
+host's speed between rounds cancels). A ratio above 1 means that Swift is faster.
+
+Pooling: `--pool A.json B.json ...` tabulates the rounds of earlier runs' JSON files together
+(the same shapes and thread counts), without timing anything.
 
 Threads: each thread count T of --threads (default 1,2) goes to `gumbel bench --threads T`, and
 to NumPy as OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS of a worker process that
@@ -156,6 +161,52 @@ def swift_gflops(binary, m, k, n, transpose_lhs, transpose_rhs, threads, repetit
     return json.loads(done.stdout.strip().splitlines()[-1])["gflops"]
 
 
+def paired_ratio(runs, name="swift"):
+    """The median over rounds of `name`'s GFLOP/s over NumPy's in the same round."""
+    return statistics.median(s / n for s, n in zip(runs[name], runs["numpy"]))
+
+
+def table_rows(rows_out, base):
+    out = []
+    for layer, product, m, k, n, threads, g, ratio in rows_out:
+        out.append(f"| {layer} | {product} | {m}x{k}x{n} | {threads} | {fmt(g['swift'])} | {fmt(g['numpy'])} | "
+                   + (f"{fmt(g['swift-base'])} | " if base else "") + f"{ratio:.2f} |"
+                   + (f" {g['swift'] / g['swift-base']:.2f} |" if base else ""))
+    return out
+
+
+def pool(paths, out, json_out):
+    """Tabulates the rounds of several runs' JSON files together."""
+    runs, metas = {}, []
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        metas.append(data["meta"])
+        for r in data["results"]:
+            key = (r["layer"], r["product"], r["m"], r["k"], r["n"], r["transposeLhs"], r["transposeRhs"], r["threads"])
+            pooled = runs.setdefault(key, {"swift": [], "numpy": []})
+            for side in ("swift", "numpy"):
+                pooled[side] += r["gflops"][side]
+    rows_out, raw = [], []
+    for (layer, product, m, k, n, tl, tr, threads), g in runs.items():
+        median = {side: statistics.median(v) for side, v in g.items()}
+        rows_out.append((layer, product, m, k, n, threads, median, paired_ratio(g)))
+        raw.append({"layer": layer, "product": product, "m": m, "k": k, "n": n, "transposeLhs": tl,
+                    "transposeRhs": tr, "threads": threads, "gflops": g, "medianGflops": median,
+                    "swiftOverNumpy": paired_ratio(g)})
+    rounds = len(next(iter(runs.values()))["swift"])
+    lines = [f"{len(paths)} runs pooled, {rounds} rounds per product: " + "; ".join(
+                 f"{m['date']} · {m['machine']} · load average {m['loadAverage']:.2f} at start · numpy {m['numpy']}"
+                 for m in metas) + f" · BLAS {next(iter(metas[0]['blas'].values()))}; swift / numpy: median of the rounds' ratios",
+             "",
+             "| layer | product | M x K x N | threads | swift GFLOP/s | numpy GFLOP/s | swift / numpy |",
+             "|---|---|---|--:|--:|--:|--:|"]
+    table = "\n".join(lines + table_rows(rows_out, False)) + "\n"
+    print(table)
+    out.write_text(table)
+    json_out.write_text(json.dumps({"meta": {"pooled": metas}, "results": raw}, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def main():
     if sys.argv[1:] == ["--numpy-worker"]:
         return numpy_worker()
@@ -167,7 +218,10 @@ def main():
     p.add_argument("--repetitions", type=int, default=5, help="timed repetitions per run")
     p.add_argument("--out", type=Path, default=Path("/tmp/matmul_results.md"))
     p.add_argument("--json", type=Path, default=Path("/tmp/matmul_results.json"))
+    p.add_argument("--pool", nargs="+", type=Path, metavar="JSON", help="tabulate earlier runs' rounds together")
     args = p.parse_args()
+    if args.pool:
+        return pool(args.pool, args.out, args.json)
     thread_counts = [int(t) for t in args.threads.split(",")]
     if min(thread_counts) < 1 or args.rounds < 1 or args.repetitions < 1:
         p.error("--threads, --rounds and --repetitions must be at least 1")
@@ -193,10 +247,10 @@ def main():
                 if args.baseline:
                     runs["swift-base"].append(swift_gflops(args.baseline, m, k, n, tl, tr, threads, args.repetitions))
             median = {name: statistics.median(v) for name, v in runs.items()}
-            rows_out.append((layer, product, m, k, n, threads, median))
+            rows_out.append((layer, product, m, k, n, threads, median, paired_ratio(runs)))
             raw.append({"layer": layer, "product": product, "m": m, "k": k, "n": n, "transposeLhs": tl,
                         "transposeRhs": tr, "threads": threads, "gflops": runs, "medianGflops": median,
-                        "swiftOverNumpy": median["swift"] / median["numpy"]})
+                        "swiftOverNumpy": paired_ratio(runs)})
             print(f"{layer} {product} {m}x{k}x{n} {threads}T: " + ", ".join(
                 f"{name} {fmt(g)}" for name, g in median.items()) + " GFLOP/s", file=sys.stderr, flush=True)
         numpy_side.close()
@@ -206,17 +260,13 @@ def main():
     lines = [
         f"{date} · {machine()} · load average {load:.2f} at start · numpy {numpy_side.numpy} · "
         f"BLAS {blas[thread_counts[0]]} · python {platform.python_version()} · "
-        f"{args.rounds} rounds x {args.repetitions} repetitions, median of medians",
+        f"{args.rounds} rounds x {args.repetitions} repetitions, median of medians; swift / numpy: median of the rounds' ratios",
         "",
         "| layer | product | M x K x N | threads | swift GFLOP/s | numpy GFLOP/s | "
         + ("swift-base GFLOP/s | " if base else "") + "swift / numpy |" + (" swift / swift-base |" if base else ""),
         "|---|---|---|--:|--:|--:|--:|" + ("--:|--:|" if base else ""),
     ]
-    for layer, product, m, k, n, threads, g in rows_out:
-        lines.append(f"| {layer} | {product} | {m}x{k}x{n} | {threads} | {fmt(g['swift'])} | {fmt(g['numpy'])} | "
-                     + (f"{fmt(g['swift-base'])} | " if base else "") + f"{g['swift'] / g['numpy']:.2f} |"
-                     + (f" {g['swift'] / g['swift-base']:.2f} |" if base else ""))
-    table = "\n".join(lines) + "\n"
+    table = "\n".join(lines + table_rows(rows_out, base)) + "\n"
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table)
