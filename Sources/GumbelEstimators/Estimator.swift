@@ -87,7 +87,7 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   public let conditionalSamples: Int
   private var gumbelRao: GumbelRaoEstimator<Scalar>?
   private var reinMax: ReinMaxEstimator<Scalar>?
-  private var reinforce: ReinforceEstimator<Scalar>
+  var reinforce: ReinforceEstimator<Scalar>
 
   /// An estimator, checked: a finite positive temperature (at least
   /// ``EstimatorKind/minimumTemperature``), and at least one conditional draw for `gumbel-rao`.

@@ -50,6 +50,17 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
     return loss + advantage * logProbability
   }
 
+  /// The surrogate for rows of independent bits `b ~ Bernoulli(sigmoid(logits))`:
+  /// `f(b) + stop_gradient(f(b) - baseline) * sum_j log p(b_j)` per row, whose gradient is the
+  /// score-function estimate for the row's bits (`logits` and `sample` are `[rows, bits]`,
+  /// `loss` is `[rows]`).
+  @differentiable(reverse, wrt: (logits, sample, loss))
+  public func bitSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
+    let advantage = Self.advantages(losses: withoutDerivative(at: loss), baseline: baseline, movingAverage: movingAverage)
+    let logProbability = Bernoulli(trustedLogits: logits).logProbability(of: withoutDerivative(at: sample)).sumAlongLastAxis()
+    return loss + advantage * logProbability
+  }
+
   /// Advances the moving-average baseline past `losses` (one per row, in order).
   public mutating func observe(losses: Tensor<Scalar>) {
     guard case .movingAverage(let decay) = baseline else { return }

@@ -16,6 +16,15 @@ extension PRNGKey {
     return uniformUnchecked(count: count, minval: minval, maxval: maxval)
   }
 
+  /// `count` uniform samples in [0, 1), the same as `uniform(shape: [count])`, for callers whose
+  /// shape is already known to be valid (such as the shape of an existing array).
+  ///
+  /// - Precondition: `0 <= count <= RandomLimits.maxElementCount`.
+  public func uniform<Scalar: RandomFloatingPoint>(count: Int, as type: Scalar.Type = Scalar.self) -> [Scalar] {
+    precondition(count >= 0 && count <= RandomLimits.maxElementCount, "invalid sample count \(count)")
+    return uniformUnchecked(count: count, minval: 0, maxval: 1)
+  }
+
   @inlinable
   func uniformUnchecked<Scalar: RandomFloatingPoint>(count: Int, minval: Scalar, maxval: Scalar) -> [Scalar] {
     let width = maxval - minval

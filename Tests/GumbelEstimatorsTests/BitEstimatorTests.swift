@@ -1,0 +1,93 @@
+import _Differentiation
+import Foundation
+import GumbelEstimators
+import GumbelRandom
+import GumbelTensor
+import Testing
+
+/// The estimators' forms for independent bits, on `f(b) = (v . b - t)^2` of three bits, whose
+/// exact gradient `d/dl_j E[f] = sum_b P(b) (b_j - p_j) f(b)` comes from enumerating the 8
+/// values of `b`.
+@Suite struct BitEstimatorTests {
+  static let logits: [Double] = [0.3, -1.2, 0.8]
+  static let v: [Double] = [1, -2, 0.5]
+  static let t = 0.7
+
+  static func f(_ b: [Double]) -> Double {
+    let dot = zip(v, b).reduce(0) { $0 + $1.0 * $1.1 }
+    return (dot - t) * (dot - t)
+  }
+
+  static func exactGradient() -> [Double] {
+    let p = logits.map { 1 / (1 + exp(-$0)) }
+    var gradient = [Double](repeating: 0, count: 3)
+    for index in 0..<8 {
+      let b = (0..<3).map { Double((index >> $0) & 1) }
+      let probability = (0..<3).reduce(1.0) { $0 * (b[$1] == 1 ? p[$1] : 1 - p[$1]) }
+      for j in 0..<3 { gradient[j] += probability * (b[j] - p[j]) * f(b) }
+    }
+    return gradient
+  }
+
+  /// One estimate of the gradient of `E[f(b)]` with respect to the logits.
+  static func estimate(_ estimator: Estimator<Double>, key: PRNGKey) -> (value: [Double], gradient: [Double]) {
+    let l = Tensor(shape: [1, 3], scalars: logits)
+    let vt = Tensor(shape: [1, 3], scalars: v)
+    var sample = [Double]()
+    let g = gradient(at: l) { l -> Double in
+      let b = estimator.sampleBits(logits: l, using: key)
+      let dot = (b * vt).sumAlongLastAxis() - Tensor<Double>(t)
+      let loss = dot * dot
+      let surrogate = estimator.bitSurrogateLoss(logits: l, sample: b, loss: loss)
+      return surrogate.sum()
+    }
+    sample = estimator.sampleBits(logits: l, using: key).scalars
+    return (sample, g.scalars)
+  }
+
+  @Test func reinforceIsUnbiased() throws {
+    let estimator = try Estimator<Double>(.reinforce, temperature: 1)
+    let exact = Self.exactGradient()
+    let draws = (0..<20_000).map { Self.estimate(estimator, key: PRNGKey(seed: Int64($0))).gradient }
+    for j in 0..<3 {
+      let values = draws.map { $0[j] }
+      let mean = values.reduce(0, +) / Double(values.count)
+      let sd = sqrt(values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1))
+      #expect(abs(mean - exact[j]) < 5 * sd / sqrt(Double(values.count)), "logit \(j): \(mean) vs \(exact[j])")
+    }
+  }
+
+  /// The draws are Bernoulli(sigmoid(l)): the frequency of ones within 5 standard errors, for
+  /// every estimator whose forward value is a bit; `gs` gives values in (0, 1).
+  @Test(arguments: EstimatorKind.allCases)
+  func drawsAreBernoulliAndGradientsFinite(kind: EstimatorKind) throws {
+    let estimator = try Estimator<Double>(kind, temperature: kind == .reinmax ? 1 : 0.5)
+    let count = 4000
+    var ones = [Double](repeating: 0, count: 3)
+    for s in 0..<count {
+      let (b, g) = Self.estimate(estimator, key: PRNGKey(seed: Int64(s)))
+      #expect(g.allSatisfy { $0.isFinite })
+      if kind == .gs {
+        #expect(b.allSatisfy { $0 > 0 && $0 < 1 })
+      } else {
+        #expect(b.allSatisfy { $0 == 0 || $0 == 1 }, "\(b)")
+      }
+      for j in 0..<3 { ones[j] += b[j] > 0.5 ? 1 : 0 }
+    }
+    for j in 0..<3 {
+      let p = 1 / (1 + exp(-Self.logits[j]))
+      #expect(abs(ones[j] / Double(count) - p) < 5 * sqrt(p * (1 - p) / Double(count)), "\(kind) bit \(j)")
+    }
+  }
+
+  /// Straight-through's gradient is exactly `f'(b) * sigmoid'(l)` at the drawn bits.
+  @Test func straightThroughUsesTheSigmoidsDerivative() throws {
+    let estimator = try Estimator<Double>(.st, temperature: 1)
+    let (b, g) = Self.estimate(estimator, key: PRNGKey(seed: 4))
+    let dot = zip(Self.v, b).reduce(0) { $0 + $1.0 * $1.1 }
+    for j in 0..<3 {
+      let p = 1 / (1 + exp(-Self.logits[j]))
+      #expect(abs(g[j] - 2 * (dot - Self.t) * Self.v[j] * p * (1 - p)) < 1e-12)
+    }
+  }
+}
