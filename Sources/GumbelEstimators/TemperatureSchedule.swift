@@ -20,7 +20,7 @@ public struct ConstantTemperature<Scalar: BinaryFloatingPoint>: TemperatureSched
 ///
 /// Their MNIST experiments use `initial = 1, minimum = 0.5, rate = 1e-5` (and larger rates) with
 /// updates every `interval = 1000` steps; the categorical VAE here updates every step.
-public struct ExponentialAnnealing<Scalar: BinaryFloatingPoint & ElementaryFunctions>: TemperatureSchedule {
+public struct ExponentialAnnealing<Scalar: BinaryFloatingPoint & ElementaryFunctions>: TemperatureSchedule, Equatable {
   public let initial: Scalar
   public let minimum: Scalar
   public let rate: Scalar

@@ -30,12 +30,13 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
 /// estimator's state (REINFORCE's moving average, as Float32 bits) and the tensor count; the
 /// tensors are the model's parameters and Adam's two moments, exactly, so training resumes bit
 /// for bit. Version 1 files (before the estimator's state was saved) are read with a moving
-/// average of 0, which is what their runs had.
+/// average of 0, which is what their runs had; version 1 and 2 files (before the latent type and
+/// the schedules' new settings) with those settings' defaults, which their runs used.
 public enum Checkpoint {
   public static let magic = Array("GVAECKPT".utf8)
-  public static let version: UInt32 = 2
+  public static let version: UInt32 = 3
   /// The versions ``decode(_:path:)`` reads.
-  public static let readableVersions: ClosedRange<UInt32> = 1...2
+  public static let readableVersions: ClosedRange<UInt32> = 1...3
 
   struct Header: Codable {
     var configuration: VAETrainingConfiguration
@@ -187,9 +188,11 @@ public enum Checkpoint {
     if saved.hiddenSizes != configuration.hiddenSizes { differences.append("hidden sizes \(saved.hiddenSizes) (asked \(configuration.hiddenSizes))") }
     if saved.batchSize != configuration.batchSize { differences.append("batch size \(saved.batchSize) (asked \(configuration.batchSize))") }
     if saved.learningRate != configuration.learningRate { differences.append("learning rate \(saved.learningRate) (asked \(configuration.learningRate))") }
-    if saved.minimumTemperature != configuration.minimumTemperature || saved.temperatureDecay != configuration.temperatureDecay {
-      differences.append("temperature schedule")
+    if saved.latentType != configuration.latentType {
+      differences.append("latent type \(saved.latentType.rawValue) (asked \(configuration.latentType.rawValue))")
     }
+    if saved.temperatureSchedule != configuration.temperatureSchedule { differences.append("temperature schedule") }
+    if saved.learningRateSchedule != configuration.learningRateSchedule { differences.append("learning-rate schedule") }
     if !differences.isEmpty { throw .mismatch(path: path, reason: "it was saved with " + differences.joined(separator: ", ")) }
     if state.dataFingerprint != dataFingerprint { throw .mismatch(path: path, reason: "it was trained on other data") }
   }

@@ -23,51 +23,72 @@ extension Sequential {
   }
 }
 
-/// The categorical variational autoencoder of Jang, Gu & Poole (2017), section 4.2: binary
-/// images `x` (`[batch, pixels]`), `N` categorical latents of `K` classes each, a uniform
-/// categorical prior, and a Bernoulli decoder on logits.
+/// The kind of each latent variable of a ``DiscreteVAE``.
+public enum LatentType: String, CaseIterable, Codable, Sendable {
+  /// `K` classes, coded one-hot, with a uniform prior `1 / K`.
+  case categorical
+  /// A bit, with a uniform prior `1 / 2` (the paper's "Bernoulli (200)").
+  case bernoulli
+}
+
+/// The variational autoencoder of Jang, Gu & Poole (2017), section 4.2: binary images `x`
+/// (`[batch, pixels]`), `N` discrete latents (categorical of `K` classes, or Bernoulli), a
+/// uniform prior, and a Bernoulli decoder on logits.
 ///
-/// - encoder: `pixels -> hidden[0] -> hidden[1] -> N K` (ReLU), the logits of `q(z | x)`, shaped `[batch N, K]`;
-/// - decoder: `N K -> hidden[1] -> hidden[0] -> pixels` (ReLU), the logits of `p(x | z)`;
+/// - encoder: `pixels -> hidden[0] -> hidden[1] -> code` (ReLU), the logits of `q(z | x)`, shaped
+///   `[batch N, K]` for categorical latents and `[batch N, 1]` for bits; `code` is `N K` or `N`;
+/// - decoder: `code -> hidden[1] -> hidden[0] -> pixels` (ReLU), the logits of `p(x | z)`, fed the
+///   one-hot codes (or bits) of the `N` latents;
 /// - loss: the negative ELBO per image, `-log p(x | z) + KL(q(z | x) || uniform)`, with the
 ///   reconstruction term summed over pixels at a sample `z` from the gradient estimator and the KL
 ///   computed exactly from the encoder's probabilities, averaged over the batch.
-public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
+public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   public var encoder: TwoHiddenLayerPerceptron<Scalar>
   public var decoder: TwoHiddenLayerPerceptron<Scalar>
-  /// `N`, the number of categorical latent variables.
+  /// `N`, the number of latent variables.
   @noDerivative public let latentCount: Int
-  /// `K`, the number of classes of each latent variable.
+  /// `K`, the number of classes of each latent variable (2 for bits).
   @noDerivative public let categoryCount: Int
+  /// Categorical latents or bits.
+  @noDerivative public let latentType: LatentType
   /// The number of pixels of an image.
   @noDerivative public let pixelCount: Int
 
   /// A model with weights drawn from `key` (Haiku's default initialiser, biases 0).
+  /// `categoryCount` is ignored for Bernoulli latents (each has 2 values).
   public init(pixelCount: Int = 784, hiddenSizes: [Int] = [512, 256], latentCount: Int = 30, categoryCount: Int = 10,
-              key: PRNGKey, initializer: WeightInitializer<Scalar> = .haiku) {
+              latentType: LatentType = .categorical, key: PRNGKey, initializer: WeightInitializer<Scalar> = .haiku) {
     precondition(hiddenSizes.count == 2, "the VAE has two hidden layers, not \(hiddenSizes.count)")
-    precondition(pixelCount > 0 && latentCount > 0 && categoryCount > 1,
+    precondition(pixelCount > 0 && latentCount > 0 && (latentType == .bernoulli || categoryCount > 1),
                  "the VAE needs pixels, latents and at least two categories")
-    var keys = PRNGSequence(key)
-    let latentSize = latentCount * categoryCount
-    encoder = .perceptron(sizes: [pixelCount, hiddenSizes[0], hiddenSizes[1], latentSize], keys: &keys, initializer: initializer)
-    decoder = .perceptron(sizes: [latentSize, hiddenSizes[1], hiddenSizes[0], pixelCount], keys: &keys, initializer: initializer)
     self.latentCount = latentCount
-    self.categoryCount = categoryCount
+    self.categoryCount = latentType == .bernoulli ? 2 : categoryCount
+    self.latentType = latentType
     self.pixelCount = pixelCount
+    var keys = PRNGSequence(key)
+    let codeSize = latentType == .bernoulli ? latentCount : latentCount * categoryCount
+    encoder = .perceptron(sizes: [pixelCount, hiddenSizes[0], hiddenSizes[1], codeSize], keys: &keys, initializer: initializer)
+    decoder = .perceptron(sizes: [codeSize, hiddenSizes[1], hiddenSizes[0], pixelCount], keys: &keys, initializer: initializer)
   }
 
-  /// The logits of `q(z | x)` for a batch of images: `[batch * N, K]`.
+  /// The logits of each latent: `K` for a categorical latent, 1 for a bit.
+  public var logitsPerLatent: Int { latentType == .bernoulli ? 1 : categoryCount }
+
+  /// The width of an image's code, the decoder's input: `N K`, or `N` for bits.
+  public var codeSize: Int { latentCount * logitsPerLatent }
+
+  /// The logits of `q(z | x)` for a batch of images: `[batch * N, K]` (`[batch * N, 1]` for bits).
   @differentiable(reverse, wrt: self)
   public func encode(_ images: Tensor<Scalar>) -> Tensor<Scalar> {
     let rows = withoutDerivative(at: images).shape[0] * withoutDerivative(at: latentCount)
-    return Self.apply(encoder, to: images).reshaped(to: [rows, withoutDerivative(at: categoryCount)])
+    return Self.apply(encoder, to: images).reshaped(to: [rows, withoutDerivative(at: self).logitsPerLatent])
   }
 
-  /// The logits of `p(x | z)` for one-hot (or relaxed) latents `[batch * N, K]`: `[batch, pixels]`.
+  /// The logits of `p(x | z)` for one-hot codes or bits (or their relaxations) `[batch * N,
+  /// logitsPerLatent]`: `[batch, pixels]`.
   @differentiable(reverse)
   public func decode(_ latents: Tensor<Scalar>) -> Tensor<Scalar> {
-    let size = withoutDerivative(at: latentCount) * withoutDerivative(at: categoryCount)
+    let size = withoutDerivative(at: self).codeSize
     let batch = withoutDerivative(at: latents).scalarCount / size
     return Self.apply(decoder, to: latents.reshaped(to: [batch, size]))
   }
@@ -86,28 +107,44 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     return network.second(h2)
   }
 
+  /// The estimator's sample of the latents for `logits` (one-hot codes, or bits).
+  @differentiable(reverse, wrt: logits)
+  func sampleLatents(logits: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    latentType == .bernoulli ? estimator.sampleBits(logits: logits, using: key) : estimator.sample(logits: logits, using: key)
+  }
+
+  /// `KL(q || uniform)` of each latent, `[batch * N]`: ``klToUniform(logits:categories:)`` or,
+  /// for bits, ``klToUniformBit(logits:)``.
+  @differentiable(reverse, wrt: logits)
+  func latentKL(logits: Tensor<Scalar>) -> Tensor<Scalar> {
+    latentType == .bernoulli ? Self.klToUniformBit(logits: logits).reshaped(to: [withoutDerivative(at: logits).scalarCount])
+      : Self.klToUniform(logits: logits, categories: withoutDerivative(at: categoryCount))
+  }
+
   /// The training objective: the negative ELBO averaged over the batch, at one sample of the
   /// latents per image drawn by `estimator` with `key`. Its value is the negative ELBO; its
   /// gradient is the estimator's.
   ///
-  /// The estimator sees `[batch * N, K]` logits and, for each row, its image's reconstruction
-  /// loss; its surrogate adds, for each latent, whatever it adds to the loss (nothing for
-  /// straight-through and Gumbel-softmax estimators, the score-function term for REINFORCE), so
-  /// the objective is `recon + sum_n (surrogate_n - recon) + KL` per image, where the added terms
-  /// have value 0 and carry only their gradient.
+  /// The estimator sees `[batch * N, K]` logits (`[batch * N, 1]` for bits) and, for each row,
+  /// its image's reconstruction loss; its surrogate adds, for each latent, whatever it adds to the
+  /// loss (nothing for straight-through and Gumbel-softmax estimators, the score-function term
+  /// for REINFORCE), so the objective is `recon + sum_n (surrogate_n - recon) + KL` per image,
+  /// where the added terms have value 0 and carry only their gradient.
   @differentiable(reverse, wrt: self)
   public func negativeELBO(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Scalar {
     let batch = withoutDerivative(at: images).shape[0]
-    let n = withoutDerivative(at: latentCount), k = withoutDerivative(at: categoryCount)
+    let n = withoutDerivative(at: latentCount)
     let logits = encode(images)
-    let z = estimator.sample(logits: logits, using: key)
+    let z = sampleLatents(logits: logits, estimator: estimator, key: key)
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()   // [batch]
-    let kl = Self.klToUniform(logits: logits, categories: k).reshaped(to: [batch, n]).sumAlongLastAxis()
+    let kl = latentKL(logits: logits).reshaped(to: [batch, n]).sumAlongLastAxis()
     // Where the surrogate is the loss, the added terms are 0 with a gradient of exactly 0:
     // skipped (the same bits).
     guard !estimator.surrogateIsTheLoss else { return (reconstruction + kl).mean() }
     let rowLoss = reconstruction.repeatedAlongNewAxis(count: n).reshaped(to: [batch * n])
-    let surrogate = estimator.surrogateLoss(logits: logits, sample: z, loss: rowLoss)
+    let surrogate = latentType == .bernoulli
+      ? estimator.bitSurrogateLoss(logits: logits, sample: z, loss: rowLoss)
+      : estimator.surrogateLoss(logits: logits, sample: z, loss: rowLoss)
     let estimatorTerms = (surrogate - rowLoss).reshaped(to: [batch, n]).sumAlongLastAxis()
     let zeroValued = estimatorTerms - withoutDerivative(at: estimatorTerms)
     return (reconstruction + kl + zeroValued).mean()
@@ -119,7 +156,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   /// moving-average baseline) observes these after the step.
   public func latentRowLosses(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     let batch = images.shape[0]
-    let z = estimator.sample(logits: encode(images), using: key)
+    let z = sampleLatents(logits: encode(images), estimator: estimator, key: key)
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()
     return reconstruction.repeatedAlongNewAxis(count: latentCount).reshaped(to: [batch * latentCount])
   }
@@ -132,21 +169,34 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     return (logQ.exp() * (logQ + logK)).sumAlongLastAxis()
   }
 
-  /// The negative ELBO of each image under the discrete model: `samples` one-hot draws of
-  /// `z ~ q(z | x)` (Gumbel-max with keys folded from `key`), the reconstruction loss averaged
-  /// over them, plus the exact KL to the uniform prior.
+  /// `KL(Bernoulli(q) || Bernoulli(1/2)) = log 2 - H(q)` for each logit, `q = sigmoid(logit)`
+  /// and `H(q) = softplus(l) - l q` the entropy (``Bernoulli/entropy()``); shaped as `logits`.
+  @differentiable(reverse, wrt: logits)
+  public static func klToUniformBit(logits: Tensor<Scalar>) -> Tensor<Scalar> {
+    Tensor<Scalar>(Scalar.log(2)) - Bernoulli(trustedLogits: logits).entropy()
+  }
+
+  /// A draw of the latents from `q(z | x)` (or from the prior, for zero logits), without
+  /// gradient: one-hot rows by the Gumbel-max trick, or bits `u < sigmoid(logit)`.
+  public func drawLatents(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    latentType == .bernoulli ? BitSampling.bernoulli(logits: logits, key: key) : OneHotSampling.gumbelMax(logits: logits, key: key)
+  }
+
+  /// The negative ELBO of each image under the discrete model: `samples` draws of
+  /// `z ~ q(z | x)` (``drawLatents(logits:key:)`` with keys folded from `key`), the
+  /// reconstruction loss averaged over them, plus the exact KL to the uniform prior.
   public func discreteNegativeELBO(images: Tensor<Scalar>, samples: Int = 10, key: PRNGKey) -> [Scalar] {
     precondition(samples > 0, "need at least one sample, not \(samples)")
     let batch = images.shape[0]
     let logits = encode(images)
-    let kl = Self.klToUniform(logits: logits, categories: categoryCount).reshaped(to: [batch, latentCount]).sumAlongLastAxis()
+    let kl = latentKL(logits: logits).reshaped(to: [batch, latentCount]).sumAlongLastAxis()
     // All draws in one decoder batch: rows s * batch + i.
-    var oneHots = [Scalar]()
-    oneHots.reserveCapacity(samples * logits.scalarCount)
+    var codes = [Scalar]()
+    codes.reserveCapacity(samples * logits.scalarCount)
     for s in 0..<samples {
-      oneHots += OneHotSampling.gumbelMax(logits: logits, key: key.fold(in: UInt32(s))).scalars
+      codes += drawLatents(logits: logits, key: key.fold(in: UInt32(s))).scalars
     }
-    let z = Tensor(shape: [samples * logits.rowCount, categoryCount], scalars: oneHots)
+    let z = Tensor(shape: [samples * logits.rowCount, logitsPerLatent], scalars: codes)
     let targets = Tensor(shape: [samples * batch, pixelCount], scalars: Array([[Scalar]](repeating: images.scalars, count: samples).joined()))
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: targets).sumAlongLastAxis().scalars
     return (0..<batch).map { i in
@@ -156,16 +206,19 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
     }
   }
 
-  /// The decoder's pixel probabilities at the most probable latent classes `argmax q(z | x)`:
-  /// `[batch, pixels]`, for pictures of reconstructions.
+  /// The decoder's pixel probabilities at the most probable latents `argmax q(z | x)` (the
+  /// likelier value of each bit): `[batch, pixels]`, for pictures of reconstructions.
   public func reconstructions(of images: Tensor<Scalar>) -> Tensor<Scalar> {
-    decode(encode(images).oneHotArgmax()).sigmoid()
+    let logits = encode(images)
+    let mode = latentType == .bernoulli
+      ? Tensor(shape: logits.shape, scalars: logits.scalars.map { $0 > 0 ? 1 : 0 }) : logits.oneHotArgmax()
+    return decode(mode).sigmoid()
   }
 
   /// The decoder's pixel probabilities for `count` latents drawn from the uniform prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
-    let uniform = Tensor<Scalar>(repeating: 0, shape: [count * latentCount, categoryCount])
-    return decode(OneHotSampling.gumbelMax(logits: uniform, key: key)).sigmoid()
+    let uniform = Tensor<Scalar>(repeating: 0, shape: [count * latentCount, logitsPerLatent])
+    return decode(drawLatents(logits: uniform, key: key)).sigmoid()
   }
 
   public var parameters: [Tensor<Scalar>] {
@@ -183,7 +236,7 @@ public struct CategoricalVAE<Scalar: DistributionFloatingPoint>: TrainableModel 
   }
 }
 
-extension CategoricalVAE {
+extension DiscreteVAE {
   /// The gradient of the encoder and the decoder.
   public struct TangentVector: Differentiable, AdditiveArithmetic, ParameterGroup {
     public typealias TangentVector = Self

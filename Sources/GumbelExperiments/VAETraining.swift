@@ -7,13 +7,15 @@ import GumbelRandom
 import GumbelTensor
 import RealModule
 
-/// The settings of a categorical-VAE training run: everything that, with the data, decides its
+/// The settings of a discrete-VAE training run: everything that, with the data, decides its
 /// result. Two runs with equal configurations and data give equal models, bit for bit.
 public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
-  /// `N`, the number of categorical latents.
+  /// `N`, the number of latents.
   public var latentCount: Int = 30
-  /// `K`, the classes of each latent.
+  /// `K`, the classes of each categorical latent (unused for Bernoulli latents).
   public var categoryCount: Int = 10
+  /// Categorical latents or bits.
+  public var latentType: LatentType = .categorical
   /// The widths of the encoder's hidden layers (the decoder's in reverse order).
   public var hiddenSizes: [Int] = [512, 256]
   /// The gradient estimator (written as its name, such as `"st-gs"`).
@@ -26,22 +28,38 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public var seed: Int = 0
   /// Images per step (a last partial batch of each epoch is dropped).
   public var batchSize: Int = 100
-  /// Adam's learning rate (with Optax's other defaults).
+  /// Adam's learning rate (with Optax's other defaults) at the first step.
   public var learningRate: Double = 1e-3
-  /// The temperature at step `t` is `max(minimumTemperature, exp(-temperatureDecay * t))`
-  /// (``temperatureSchedule``), raised to the estimator's
+  /// The learning rate is multiplied by `learningRateDecay` every `learningRateDecaySteps`
+  /// steps (``learningRateSchedule``; 1, the default, keeps it constant). The seed notebook
+  /// multiplies it by 0.9 every 1000 steps.
+  public var learningRateDecay: Double = 1
+  public var learningRateDecaySteps: Int = 1000
+  /// The temperature at step `t` is `max(minimumTemperature, initialTemperature *
+  /// exp(-temperatureDecay * t'))`, `t'` being `t` rounded down to a multiple of
+  /// `temperatureInterval` (``temperatureSchedule``), raised to the estimator's
   /// ``EstimatorKind/minimumTemperature`` (1 for ReinMax).
+  public var initialTemperature: Double = 1
   public var minimumTemperature: Double = 0.5
   public var temperatureDecay: Double = 3e-4
-  /// One-hot samples per image when evaluating the negative ELBO.
+  public var temperatureInterval: Int = 1
+  /// Samples per image when evaluating the negative ELBO.
   public var evaluationSamples: Int = 10
 
   public init() {}
 
-  /// Jang, Gu & Poole's annealing, updated every step: `max(minimumTemperature,
-  /// exp(-temperatureDecay * t))` at step `t`.
+  /// Jang, Gu & Poole's annealing (section 4.1): `max(minimumTemperature, initialTemperature *
+  /// exp(-temperatureDecay * t))`, updated every `temperatureInterval` steps.
   public var temperatureSchedule: ExponentialAnnealing<Double> {
-    ExponentialAnnealing(initial: 1, minimum: minimumTemperature, rate: temperatureDecay)
+    ExponentialAnnealing(initial: initialTemperature, minimum: minimumTemperature, rate: temperatureDecay,
+                         interval: temperatureInterval)
+  }
+
+  /// Adam's learning rate: constant, or Optax's staircase `exponential_decay`.
+  public var learningRateSchedule: LearningRateSchedule<Float> {
+    learningRateDecay == 1 ? .constant(Float(learningRate))
+      : .exponentialDecay(initial: Float(learningRate), decayRate: Float(learningRateDecay),
+                          transitionSteps: learningRateDecaySteps, staircase: true)
   }
 
   /// The schedule's temperature at step `step` (0 for the first).
@@ -71,12 +89,44 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     try require(hiddenSizes.count == 2 && hiddenSizes.allSatisfy { $0 > 0 }, "two positive hidden sizes are needed, not \(hiddenSizes)")
     try require(batchSize > 0, "the batch size must be positive, not \(batchSize)")
     try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive, not \(learningRate)")
-    try require(minimumTemperature > 0 && minimumTemperature.isFinite, "the minimum temperature must be positive")
-    try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative")
+    try require(learningRateDecay > 0 && learningRateDecay <= 1, "the learning-rate decay must be in (0, 1], not \(learningRateDecay)")
+    try require(learningRateDecaySteps > 0, "the learning rate decays every positive number of steps, not \(learningRateDecaySteps)")
+    try require(initialTemperature > 0 && initialTemperature.isFinite && initialTemperature <= 1e4,
+                "the initial temperature must be positive and at most 1e4, not \(initialTemperature)")
+    try require(minimumTemperature > 0 && minimumTemperature.isFinite && minimumTemperature <= 1e4,
+                "the minimum temperature must be positive and at most 1e4, not \(minimumTemperature)")
+    try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative, not \(temperatureDecay)")
+    try require(temperatureInterval > 0, "the temperature is updated every positive number of steps, not \(temperatureInterval)")
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
     if let decay = baselineDecay {
       try require(decay >= 0 && decay < 1, "the baseline decay must be in [0, 1), not \(decay)")
     }
+  }
+}
+
+extension VAETrainingConfiguration {
+  /// Decodes a configuration. The settings added after checkpoint version 2 (the latent type,
+  /// the learning-rate decay, the initial temperature and its update interval) keep their
+  /// defaults when absent, which is what the runs that wrote such checkpoints used.
+  public init(from decoder: any Decoder) throws {
+    self.init()
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    latentCount = try c.decode(Int.self, forKey: .latentCount)
+    categoryCount = try c.decode(Int.self, forKey: .categoryCount)
+    hiddenSizes = try c.decode([Int].self, forKey: .hiddenSizes)
+    estimator = try c.decode(EstimatorKind.self, forKey: .estimator)
+    baselineDecay = try c.decodeIfPresent(Double.self, forKey: .baselineDecay)
+    seed = try c.decode(Int.self, forKey: .seed)
+    batchSize = try c.decode(Int.self, forKey: .batchSize)
+    learningRate = try c.decode(Double.self, forKey: .learningRate)
+    minimumTemperature = try c.decode(Double.self, forKey: .minimumTemperature)
+    temperatureDecay = try c.decode(Double.self, forKey: .temperatureDecay)
+    evaluationSamples = try c.decode(Int.self, forKey: .evaluationSamples)
+    latentType = try c.decodeIfPresent(LatentType.self, forKey: .latentType) ?? latentType
+    learningRateDecay = try c.decodeIfPresent(Double.self, forKey: .learningRateDecay) ?? learningRateDecay
+    learningRateDecaySteps = try c.decodeIfPresent(Int.self, forKey: .learningRateDecaySteps) ?? learningRateDecaySteps
+    initialTemperature = try c.decodeIfPresent(Double.self, forKey: .initialTemperature) ?? initialTemperature
+    temperatureInterval = try c.decodeIfPresent(Int.self, forKey: .temperatureInterval) ?? temperatureInterval
   }
 }
 
@@ -113,8 +163,8 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 /// state written out; training continued from it ends exactly where the uninterrupted run ends.
 public struct VAETrainingState {
   public var configuration: VAETrainingConfiguration
-  public var model: CategoricalVAE<Float>
-  public var optimizer: Adam<CategoricalVAE<Float>>
+  public var model: DiscreteVAE<Float>
+  public var optimizer: Adam<DiscreteVAE<Float>>
   /// The gradient estimator, built once for the run; the trainer sets its temperature each step
   /// and it carries its state (REINFORCE's moving-average baseline) across steps and checkpoints.
   public var estimator: Estimator<Float>
@@ -133,16 +183,16 @@ public struct VAETrainingState {
   public init(configuration: VAETrainingConfiguration, pixelCount: Int, dataFingerprint: UInt64) throws {
     try configuration.validate()
     self.configuration = configuration
-    model = CategoricalVAE(pixelCount: pixelCount, hiddenSizes: configuration.hiddenSizes,
+    model = DiscreteVAE(pixelCount: pixelCount, hiddenSizes: configuration.hiddenSizes,
                            latentCount: configuration.latentCount, categoryCount: configuration.categoryCount,
-                           key: VAETrainer.keys(seed: configuration.seed).initialization)
-    optimizer = Adam(learningRate: .constant(Float(configuration.learningRate)))
+                           latentType: configuration.latentType, key: VAETrainer.keys(seed: configuration.seed).initialization)
+    optimizer = Adam(learningRate: configuration.learningRateSchedule)
     estimator = try configuration.makeEstimator()
     self.dataFingerprint = dataFingerprint
   }
 }
 
-/// Trains a ``CategoricalVAE`` with Adam, one epoch at a time.
+/// Trains a ``DiscreteVAE`` with Adam, one epoch at a time.
 ///
 /// Keys depend only on the seed and on the epoch and step numbers (`fold_in`), so a run resumed
 /// from a checkpoint draws the same shuffles and samples as an uninterrupted one, and the
@@ -261,6 +311,22 @@ public struct VAETrainer {
                              seconds: seconds, temperature: temperature)
     state.epochs.append(record)
     return record
+  }
+
+  /// The mean importance-weighted bound on the negative log-likelihood of `images`
+  /// (``DiscreteVAE/importanceWeightedNLL(images:samples:key:samplesPerPass:)``, `samples`
+  /// draws per image), in chunks of 100 images, from the run's evaluation key folded with
+  /// `UInt32.max` and then the chunk.
+  public func evaluateBound(_ images: Tensor<Float>, samples: Int) -> Double {
+    let count = images.shape[0]
+    if count == 0 { return .nan }
+    let key = Self.keys(seed: state.configuration.seed).evaluation.fold(in: .max)
+    var total = 0.0
+    for (c, first) in stride(from: 0, to: count, by: 100).enumerated() {
+      let chunk = Self.rows(Array(first..<min(first + 100, count))[...], of: images)
+      total += state.model.importanceWeightedNLL(images: chunk, samples: samples, key: key.fold(in: UInt32(c))).reduce(0, +)
+    }
+    return total / Double(count)
   }
 
   /// The mean negative ELBO of `images` under the discrete model (one-hot samples, the

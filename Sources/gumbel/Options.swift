@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import GumbelExperiments
 import GumbelKit
 
 /// How results are printed.
@@ -72,3 +73,4 @@ struct CategoryOptions: ParsableArguments {
 
 /// A dimension list such as `2,3`, checked by the samplers (a negative one is an error there).
 typealias ShapeList = NumberList<Int>
+extension LatentType: ExpressibleByArgument {}

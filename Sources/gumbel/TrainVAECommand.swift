@@ -3,16 +3,20 @@ import Foundation
 import GumbelExperiments
 import GumbelKit
 
-/// `gumbel train-vae`: trains the categorical VAE of Jang, Gu & Poole (2017) on binarised MNIST.
+/// `gumbel train-vae`: trains the discrete VAE of Jang, Gu & Poole (2017) on binarised MNIST.
 struct TrainVAE: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-vae",
-    abstract: "Train a categorical VAE (N latents of K classes) on binarised MNIST with a chosen gradient estimator.",
+    abstract: "Train a VAE with discrete latents (N categorical of K classes, or N bits) on binarised MNIST with a chosen gradient estimator.",
     discussion: """
       Data: the vendored Data/mnist_5k.csv.gz (the last 100 images of each digit are the test set), \
       another CSV of 784 pixels and a label per line, or a directory with the four MNIST IDX files. \
       Writes OUT/loss.svg, OUT/reconstructions.svg, OUT/prior-samples.svg, OUT/summary.json and \
-      OUT/checkpoint.gvae after every epoch; --resume continues from that checkpoint.
+      OUT/checkpoint.gvae after every epoch; --resume continues from that checkpoint. At the end, \
+      the test set's importance-weighted bound on -log p(x) with --bound-samples draws per image \
+      (Burda et al., 2016; testNLLBound in the JSON). The temperature at step t is \
+      max(--min-temperature, --initial-temperature * exp(-t' * --temperature-decay)), t' the step \
+      rounded down to a multiple of --temperature-interval (Jang et al. 2017 use 1, 0.5, 1e-5 and 1000).
       """)
 
   @Option(help: "A CSV file (.csv or .csv.gz) or a directory of MNIST IDX files. Default: the vendored Data/mnist_5k.csv.gz.")
@@ -21,10 +25,32 @@ struct TrainVAE: ParsableCommand {
   var epochs: Int = 30
   @Option(help: "The gradient estimator: \(EstimatorKind.nameList) (default: st-gs).", transform: EstimatorKind.parse)
   var estimator: EstimatorKind = .stGS
-  @Option(help: "N, the number of categorical latent variables.")
+  @Option(help: "categorical or bernoulli.")
+  var latentType: LatentType = .categorical
+  @Option(help: "N, the number of latent variables.")
   var latents: Int = 30
-  @Option(help: "K, the classes of each latent variable.")
-  var categories: Int = 10
+  @Option(help: "K, the classes of each categorical latent variable (default 10; not with bernoulli).")
+  var categories: Int?
+  @Option(help: "REINFORCE's moving-average baseline decay, in [0, 1) (reinforce only; default: no baseline).")
+  var baselineDecay: Double?
+  @Option(help: "Threads the kernels may use (default: every processor).")
+  var threads: Int = Parallelism.processorCount
+  @Option(help: "Draws per test image of the importance-weighted bound at the end (0 to skip).")
+  var boundSamples: Int = 1000
+  @Option(help: "The temperature at step 0.")
+  var initialTemperature: Double = 1
+  @Option(help: "The temperature's lower limit.")
+  var minTemperature: Double = 0.5
+  @Option(help: "r of the temperature's exp(-r t).")
+  var temperatureDecay: Double = 3e-4
+  @Option(help: "Steps between temperature updates.")
+  var temperatureInterval: Int = 1
+  @Option(help: "Adam's learning rate.")
+  var learningRate: Double = 1e-3
+  @Option(help: "Multiply the learning rate by this every --learning-rate-decay-steps steps (1: constant).")
+  var learningRateDecay: Double = 1
+  @Option(help: "Steps between learning-rate decays.")
+  var learningRateDecaySteps: Int = 1000
   @Option(help: "The seed of every random key (initialisation, shuffles, samples).")
   var seed: Int = 0
   @Option(help: "The output directory.")
@@ -40,13 +66,54 @@ struct TrainVAE: ParsableCommand {
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
     guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
-    guard categories >= 2 else { throw ValidationError("--categories must be at least 2, not \(categories)") }
-    guard latents * categories <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
+    if latentType == .bernoulli, categories != nil { throw ValidationError("--categories applies to categorical latents only") }
+    guard categoryCount >= 2 else { throw ValidationError("--categories must be at least 2, not \(categoryCount)") }
+    guard latents * categoryCount <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
+    guard boundSamples >= 0, boundSamples <= 1_000_000 else {
+      throw ValidationError("--bound-samples must be between 0 and 1000000, not \(boundSamples)")
+    }
+    for (name, value) in [("--initial-temperature", initialTemperature), ("--min-temperature", minTemperature),
+                          ("--learning-rate", learningRate), ("--learning-rate-decay", learningRateDecay)] {
+      guard value.isFinite, value > 0 else { throw ValidationError("\(name) must be finite and positive, not \(value)") }
+    }
+    guard temperatureDecay.isFinite, temperatureDecay >= 0 else {
+      throw ValidationError("--temperature-decay must be finite and non-negative, not \(temperatureDecay)")
+    }
+    if let baselineDecay {
+      guard estimator == .reinforce else { throw ValidationError("--baseline-decay applies to --estimator reinforce only") }
+      guard baselineDecay >= 0, baselineDecay < 1 else { throw ValidationError("--baseline-decay must be in [0, 1), not \(baselineDecay)") }
+    }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    guard temperatureInterval >= 1, learningRateDecaySteps >= 1 else {
+      throw ValidationError("--temperature-interval and --learning-rate-decay-steps must be at least 1")
+    }
+  }
+
+  /// K: --categories, 10 by default, 2 (the values of a bit) for Bernoulli latents.
+  var categoryCount: Int { latentType == .bernoulli ? 2 : categories ?? 10 }
+
+  /// The run's settings from the flags.
+  var trainingConfiguration: VAETrainingConfiguration {
+    var configuration = VAETrainingConfiguration()
+    configuration.latentType = latentType
+    configuration.latentCount = latents
+    configuration.categoryCount = categoryCount
+    configuration.estimator = estimator
+    configuration.seed = seed
+    configuration.baselineDecay = baselineDecay
+    configuration.learningRate = learningRate
+    configuration.learningRateDecay = learningRateDecay
+    configuration.learningRateDecaySteps = learningRateDecaySteps
+    configuration.initialTemperature = initialTemperature
+    configuration.minimumTemperature = minTemperature
+    configuration.temperatureDecay = temperatureDecay
+    configuration.temperatureInterval = temperatureInterval
+    return configuration
   }
 
   func run() throws {
     do {
-      try train()
+      try Parallelism.$maxThreads.withValue(threads) { try train() }
     } catch let error as DataError {
       throw CLIError(error.description)
     } catch let error as CheckpointError {
@@ -81,11 +148,12 @@ struct TrainVAE: ParsableCommand {
     let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
     let fingerprint = VAETrainer.fingerprint([trainImages, testImages])
 
-    var configuration = VAETrainingConfiguration()
-    configuration.latentCount = latents
-    configuration.categoryCount = categories
-    configuration.estimator = estimator
-    configuration.seed = seed
+    let configuration = trainingConfiguration
+    do {
+      try configuration.validate()
+    } catch let error as TrainingError {
+      throw CLIError(error.description)
+    }
 
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let checkpointPath = (out as NSString).appendingPathComponent("checkpoint.gvae")
@@ -103,7 +171,8 @@ struct TrainVAE: ParsableCommand {
 
     let text = format == .text
     if text {
-      Self.say("categorical VAE: \(latents) x \(categories) latents, estimator \(estimator.rawValue), seed \(seed); "
+      let latentText = latentType == .bernoulli ? "\(latents) Bernoulli latents" : "\(latents) x \(categoryCount) categorical latents"
+      Self.say("discrete VAE: \(latentText), estimator \(estimator.rawValue), seed \(seed); "
         + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
       if resume { Self.say("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
     }
@@ -126,16 +195,26 @@ struct TrainVAE: ParsableCommand {
     let trainNegELBO = trainer.evaluate(trainImages)
     let testNegELBO = trainer.state.epochs.last?.testNegELBO ?? trainer.evaluate(testImages)
     let seconds = Self.secondsPerEpoch(trainer.state.epochs)
-    let summary = JSONText.object([
-      "epochs": JSONText.number(trainer.state.epoch),
-      "trainNegELBO": JSONText.number(trainNegELBO),
-      "testNegELBO": JSONText.number(testNegELBO),
-      "secondsPerEpoch": JSONText.number(seconds),
-    ])
+    var fields: [(key: String, value: String)] = [
+      ("epochs", JSONText.number(trainer.state.epoch)),
+      ("latentType", JSONText.string(latentType.rawValue)),
+      ("estimator", JSONText.string(estimator.rawValue)),
+      ("trainNegELBO", JSONText.number(trainNegELBO)),
+      ("testNegELBO", JSONText.number(testNegELBO)),
+      ("secondsPerEpoch", JSONText.number(seconds)),
+    ]
+    var boundText = ""
+    if boundSamples > 0 {
+      if text { Self.say("importance-weighted bound: \(boundSamples) draws per test image...") }
+      let bound = trainer.evaluateBound(testImages, samples: boundSamples)
+      fields += [("testNLLBound", JSONText.number(bound)), ("boundSamples", JSONText.number(boundSamples))]
+      boundText = String(format: ", test NLL bound %.2f (%d draws)", bound, boundSamples)
+    }
+    let summary = JSONText.object(fields)
     try Data((summary + "\n").utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("summary.json")))
     if text {
-      Self.say(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats, %.2f s per epoch (median after the first); figures and checkpoint in %@",
-                   trainer.state.epoch, trainNegELBO, testNegELBO, seconds, out))
+      Self.say(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats%@, %.2f s per epoch (median after the first); figures and checkpoint in %@",
+                   trainer.state.epoch, trainNegELBO, testNegELBO, boundText, seconds, out))
     } else {
       Self.say(summary)
     }

@@ -63,7 +63,7 @@ import Testing
 
   /// `sum_p max(l, 0) - l x + log(1 + exp(-|l|))` per image, with `l` the decoder's logits at
   /// the one-hot latents `argmax(logits + g)`.
-  static func reconstructionLosses(_ model: CategoricalVAE<Float>, images: Tensor<Float>, key: PRNGKey) -> [Double] {
+  static func reconstructionLosses(_ model: DiscreteVAE<Float>, images: Tensor<Float>, key: PRNGKey) -> [Double] {
     let logits = model.encode(images)
     let noise: [Float] = key.gumbel(count: logits.scalarCount)
     let k = logits.columnCount
@@ -94,7 +94,7 @@ import Testing
     #expect(state.configuration == trainer.state.configuration)
     #expect(state.epochs == trainer.state.epochs)
     #expect(state.epoch == 1 && state.step == 4)
-    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))[8..<12]) == [2, 0, 0, 0])
+    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))[8..<12]) == [3, 0, 0, 0])
   }
 
   /// A version 1 file (no estimator state in its header) is read, with the moving average at 0;
@@ -115,8 +115,8 @@ import Testing
     #expect(state.estimator.movingAverage == 0)
     #expect(state.configuration == trainer.state.configuration)
 
-    let future = Self.sealed(Array(bytes[..<8]) + [3, 0, 0, 0] + Array(bytes[12..<(bytes.count - 8)]))
-    #expect(throws: CheckpointError.corrupt(path: "new.gvae", reason: "format version 3, expected 1 to 2")) {
+    let future = Self.sealed(Array(bytes[..<8]) + [4, 0, 0, 0] + Array(bytes[12..<(bytes.count - 8)]))
+    #expect(throws: CheckpointError.corrupt(path: "new.gvae", reason: "format version 4, expected 1 to 3")) {
       try Checkpoint.decode(future, path: "new.gvae")
     }
   }

@@ -10,10 +10,10 @@ import Testing
 import _GumbelTestSupport
 
 /// The categorical VAE and its trainer: the objective, its gradient, and training.
-@Suite struct CategoricalVAETests {
+@Suite struct DiscreteVAETests {
   @Test func klToUniform() {
     let logits = Tensor<Double>(rows: [[0, 0, 0], [1, 2, 3], [-50, 0, 50]])
-    let kl = CategoricalVAE<Double>.klToUniform(logits: logits, categories: 3).scalars
+    let kl = DiscreteVAE<Double>.klToUniform(logits: logits, categories: 3).scalars
     #expect(abs(kl[0]) <= 1e-15)
     let q = [1.0, 2, 3].map { exp($0) }, total = q.reduce(0, +)
     #expect(abs(kl[1] - q.map { $0 / total }.reduce(0) { $0 + $1 * log($1 * 3) }) <= 1e-12)
@@ -23,7 +23,7 @@ import _GumbelTestSupport
   /// With the (smooth) Gumbel-softmax estimator and a fixed key, the objective is a smooth
   /// function of every weight, so its gradient must match finite differences.
   @Test func negativeELBOGradientAgainstFiniteDifferences() throws {
-    let model = CategoricalVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: 2, categoryCount: 3, key: PRNGKey(seed: 3))
+    let model = DiscreteVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: 2, categoryCount: 3, key: PRNGKey(seed: 3))
     let x = Tensor(shape: [4, 16], scalars: VAETestData.images(count: 4, seed: 3).scalars.map(Double.init))
     let estimator = try Estimator<Double>(.gs, temperature: 0.7)
     let key = PRNGKey(seed: 11)
@@ -115,5 +115,83 @@ import _GumbelTestSupport
     let key = PRNGKey(seed: 5)
     let hard = GumbelSoftmax(trustedLogits: logits, temperature: 1).hardSample(using: key)
     #expect(OneHotSampling.gumbelMax(logits: logits, key: key) == hard)
+  }
+
+  @Test func klToUniformBit() {
+    let logits = Tensor<Double>(shape: [4, 1], scalars: [0, 1.5, -3, 40])
+    let kl = DiscreteVAE<Double>.klToUniformBit(logits: logits).scalars
+    for (l, value) in zip(logits.scalars, kl) {
+      let q = 1 / (1 + exp(-l))
+      let expected = q * log(2 * q) + (q < 1 ? (1 - q) * log(2 * (1 - q)) : 0)
+      #expect(abs(value - expected) <= 1e-12, "logit \(l): \(value) vs \(expected)")
+    }
+  }
+
+  /// Bits with the (smooth) Gumbel-softmax estimator: the objective's gradient against finite differences.
+  @Test func bernoulliNegativeELBOGradientAgainstFiniteDifferences() throws {
+    let model = DiscreteVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: 4, latentType: .bernoulli, key: PRNGKey(seed: 3))
+    #expect(model.encode(Tensor(repeating: 0, shape: [2, 16])).shape == [8, 1])
+    let x = Tensor(shape: [4, 16], scalars: VAETestData.images(count: 4, seed: 3).scalars.map(Double.init))
+    let estimator = try Estimator<Double>(.gs, temperature: 0.7)
+    let key = PRNGKey(seed: 11)
+    let g = gradient(at: model) { m in m.negativeELBO(images: x, estimator: estimator, key: key) }
+    let mismatches = parameterGradientMismatches(of: { parameters in
+      var m = model
+      m.parameters = parameters
+      return m.negativeELBO(images: x, estimator: estimator, key: key)
+    }, at: model.parameters, gradient: g.parameters)
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
+  /// Every estimator trains a model with Bernoulli latents: a finite loss and a finite gradient.
+  @Test(arguments: EstimatorKind.allCases)
+  func everyEstimatorTakesAStepWithBits(kind: EstimatorKind) throws {
+    var trainer = try VAETestData.trainer(VAETestData.configuration(estimator: kind, latentType: .bernoulli))
+    let batch = VAETrainer.rows([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], of: trainer.trainImages)
+    let before = trainer.state.model.parameters
+    let result = try trainer.step(on: batch)
+    #expect(result.loss.isFinite)
+    #expect(trainer.state.model.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    #expect(trainer.state.model.parameters != before)
+  }
+
+  @Test func bernoulliTrainingLowersTheTestNegativeELBO() throws {
+    var trainer = try VAETestData.trainer(VAETestData.configuration(latentType: .bernoulli))
+    let initial = trainer.evaluate(trainer.testImages)
+    for _ in 0..<25 { try trainer.trainEpoch() }
+    let final = trainer.evaluate(trainer.testImages)
+    #expect(final < initial - 3, "test -ELBO \(initial) -> \(final)")
+    let bound = trainer.evaluateBound(trainer.testImages, samples: 200)
+    #expect(bound.isFinite && bound <= final + 0.05, "bound \(bound), -ELBO \(final)")
+  }
+
+  /// The schedules: the temperature held for `temperatureInterval` steps, from
+  /// `initialTemperature`, and the learning rate decayed by steps (Optax's staircase).
+  @Test func schedulesFollowTheirFormulas() {
+    var c = VAETrainingConfiguration()
+    c.initialTemperature = 2
+    c.minimumTemperature = 0.5
+    c.temperatureDecay = 1e-3
+    c.temperatureInterval = 100
+    #expect(c.temperature(step: 0) == 2 && c.temperature(step: 99) == 2)
+    #expect(abs(c.temperature(step: 250) - 2 * exp(-0.2)) < 1e-12)
+    #expect(c.temperature(step: 1_000_000) == 0.5)
+    c.learningRate = 1e-3
+    c.learningRateDecay = 0.9
+    c.learningRateDecaySteps = 1000
+    #expect(c.learningRateSchedule(999) == 1e-3 && abs(c.learningRateSchedule(2500) - 1e-3 * 0.81) < 1e-9)
+  }
+
+  /// A configuration written before the latent type and the schedules' new settings existed
+  /// (checkpoint version 2) reads with their defaults.
+  @Test func olderConfigurationsReadWithDefaults() throws {
+    let json = """
+      {"batchSize":100,"categoryCount":10,"estimator":"st-gs","evaluationSamples":10,"hiddenSizes":[512,256],
+       "latentCount":30,"learningRate":0.001,"minimumTemperature":0.5,"seed":0,"temperatureDecay":0.0003}
+      """
+    let decoded = try JSONDecoder().decode(VAETrainingConfiguration.self, from: Data(json.utf8))
+    #expect(decoded == VAETrainingConfiguration())
+    let missing = json.replacingOccurrences(of: "\"seed\":0,", with: "")
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(VAETrainingConfiguration.self, from: Data(missing.utf8)) }
   }
 }

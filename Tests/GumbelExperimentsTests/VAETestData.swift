@@ -19,8 +19,10 @@ enum VAETestData {
     return Tensor(shape: [count, 16], scalars: pixels)
   }
 
-  static func configuration(estimator: EstimatorKind = .stGS, baselineDecay: Double? = nil) -> VAETrainingConfiguration {
+  static func configuration(estimator: EstimatorKind = .stGS, baselineDecay: Double? = nil,
+                            latentType: LatentType = .categorical) -> VAETrainingConfiguration {
     var c = VAETrainingConfiguration()
+    c.latentType = latentType
     c.latentCount = 3
     c.categoryCount = 4
     c.hiddenSizes = [12, 8]
