@@ -51,9 +51,14 @@ extension Estimator {
 public enum BitSampling {
   /// `1` where `u < sigmoid(logit)` for `u` uniform in [0, 1) from `key`, else `0`: the draw of
   /// `jax.random.bernoulli(key, sigmoid(logits))`.
+  /// (Inlinable, so that callers run it specialised for their scalar type.)
+  @inlinable
   public static func bernoulli<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     let u: [Scalar] = key.uniform(count: logits.scalarCount)
     let p = logits.sigmoid().scalars
-    return Tensor(shape: logits.shape, scalars: u.indices.map { u[$0] < p[$0] ? 1 : 0 })
+    return Tensor(shape: logits.shape, scalars: [Scalar](unsafeUninitializedCapacity: p.count) { bits, initialized in
+      for i in 0..<p.count { bits[i] = u[i] < p[i] ? 1 : 0 }
+      initialized = p.count
+    })
   }
 }

@@ -20,6 +20,7 @@ extension PRNGKey {
   /// shape is already known to be valid (such as the shape of an existing array).
   ///
   /// - Precondition: `0 <= count <= RandomLimits.maxElementCount`.
+  @inlinable
   public func uniform<Scalar: RandomFloatingPoint>(count: Int, as type: Scalar.Type = Scalar.self) -> [Scalar] {
     precondition(count >= 0 && count <= RandomLimits.maxElementCount, "invalid sample count \(count)")
     return uniformUnchecked(count: count, minval: 0, maxval: 1)
