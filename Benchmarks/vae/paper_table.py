@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""The discrete VAE at the papers' scale: a matrix of runs on full MNIST, each cell's result in its
+own file, then the table and the figure of `Benchmarks/vae/README.md` ("Paper scale").
+
+    swift build -c release
+    python3 Benchmarks/vae/paper_table.py run                     # every cell not yet done
+    python3 Benchmarks/vae/paper_table.py run --only 'swift-cat20x10-*-seed0' --jobs 2
+    python3 Benchmarks/vae/paper_table.py list                    # cells, done or not, and the time left
+    python3 Benchmarks/vae/paper_table.py table                   # results/paper/table.md and curves.svg
+
+Cells: {swift} x {cat20x10 (Jang et al. 2017, Table 1), cat30x10 (the seed notebook), bern200
+(Table 1's Bernoulli 200)} x {st-gs, gs, st, reinforce (moving-average baseline, decay 0.99),
+gumbel-rao, reinmax} x seeds {0, 1, 2}, and the JAX + Haiku + Optax peer (`vae_jax.py`) for
+{cat20x10, bern200} x {st-gs, gs} x the same seeds. Each cell trains on the 60,000 training images
+of --data and reports, on the 10,000 test images, the negative ELBO (10 draws per image) and the
+importance-weighted bound with 1,000 draws per image (the evaluation of Jang et al.'s Table 1).
+
+Protocol, every cell (the seed notebook's, which is the reference code of Jang et al.; their paper
+gives neither the number of steps nor the batch size): batch 100, Adam with learning rate 1e-3
+multiplied by 0.9 every 1,000 steps, temperature max(0.5, exp(-3e-5 t)) updated every 1,000 steps
+(ReinMax: at least 1, as it is defined), 83 epochs (49,800 steps; the notebook runs 50,000),
+encoder 784-512-256-code and decoder code-256-512-784 with ReLU, uniform prior, pixels binarised
+as > 127 once (fixed binarisation), test set = MNIST's t10k.
+
+Resuming: a session's background jobs end when it stops, so every cell writes its result to
+results/paper/CELL.json when it finishes, and `run` skips cells that have one. A Swift cell's
+checkpoint stays in --work (default /tmp/gumbel-paper), so an interrupted Swift cell continues
+from its last finished epoch (`train-vae --resume`, bit for bit the same run); a JAX cell restarts.
+
+Jobs: --jobs J runs J cells at once, each pinned to its own processor (taskset) with one thread
+(`--threads 1` for Swift); the time of a cell is recorded with its result.
+"""
+import argparse
+import fnmatch
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "Benchmarks" / "vae" / "results" / "paper"
+EPOCHS = 83
+STEPS_PER_EPOCH = 600
+BOUND_SAMPLES = 1000
+SCHEDULE = ["--initial-temperature", "1", "--min-temperature", "0.5", "--temperature-decay", "3e-5",
+            "--temperature-interval", "1000", "--learning-rate", "1e-3", "--learning-rate-decay", "0.9",
+            "--learning-rate-decay-steps", "1000"]
+CONFIGS = {
+    "cat20x10": ["--latent-type", "categorical", "--latents", "20", "--categories", "10"],
+    "cat30x10": ["--latent-type", "categorical", "--latents", "30", "--categories", "10"],
+    "bern200": ["--latent-type", "bernoulli", "--latents", "200"],
+}
+ESTIMATORS = ["st-gs", "gs", "st", "reinforce", "gumbel-rao", "reinmax"]
+PEER_CONFIGS = ["cat20x10", "bern200"]
+PEER_ESTIMATORS = ["st-gs", "gs"]
+SEEDS = [0, 1, 2]
+# The papers' numbers for the same latents (negative lower bound on the test set, nats).
+PAPERS = {
+    ("cat20x10", "st-gs"): "107.8", ("cat20x10", "gs"): "101.5", ("cat20x10", "st"): "110.9",
+    ("cat20x10", "reinforce"): "110.6 (SF)",
+    ("bern200", "st-gs"): "111.5", ("bern200", "gs"): "105.0", ("bern200", "st"): "116.0",
+    ("bern200", "reinforce"): "112.2 (SF)",
+}
+
+
+def cells():
+    """Every cell as (name, implementation, config, estimator, seed), the peers' comparison first."""
+    out = []
+    for seed in SEEDS:
+        for config in PEER_CONFIGS:
+            for estimator in PEER_ESTIMATORS:
+                for impl in ("swift", "jax"):
+                    out.append((f"{impl}-{config}-{estimator}-seed{seed}", impl, config, estimator, seed))
+    for seed in SEEDS:
+        for config in CONFIGS:
+            for estimator in ESTIMATORS:
+                name = f"swift-{config}-{estimator}-seed{seed}"
+                if not any(c[0] == name for c in out):
+                    out.append((name, "swift", config, estimator, seed))
+    return out
+
+
+def command(impl, config, estimator, seed, args, out_dir):
+    if impl == "swift":
+        cmd = [str(args.binary), "train-vae", "--data", str(args.data), "--epochs", str(EPOCHS),
+               "--estimator", estimator, "--seed", str(seed), "--bound-samples", str(BOUND_SAMPLES),
+               "--threads", "1", "--out", str(out_dir)] + CONFIGS[config] + SCHEDULE
+        if estimator == "reinforce":
+            cmd += ["--baseline-decay", "0.99"]
+        if (out_dir / "checkpoint.gvae").exists():
+            cmd.append("--resume")
+        return cmd
+    return [sys.executable, str(REPO / "Benchmarks" / "vae" / "vae_jax.py"), "--data", str(args.data),
+            "--epochs", str(EPOCHS), "--estimator", estimator, "--seed", str(seed),
+            "--bound-samples", str(BOUND_SAMPLES), "--epoch-log", str(out_dir / "epochs.jsonl")] + \
+        CONFIGS[config] + SCHEDULE
+
+
+EPOCH_LINE = re.compile(r"^epoch (\d+)/\d+ +train loss ([-\d.]+) +test -ELBO ([-\d.]+) +tau ([\d.]+) +([\d.]+) s")
+
+
+def run_cell(cell, args, cpu):
+    name, impl, config, estimator, seed = cell
+    out_dir = args.work / name
+    if impl == "jax" and out_dir.exists():
+        shutil.rmtree(out_dir)  # a JAX cell restarts
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cmd = command(impl, config, estimator, seed, args, out_dir)
+    env = os.environ | {"OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
+    if shutil.which("taskset") and args.jobs > 1:
+        cmd = ["taskset", "-c", str(cpu)] + cmd
+    start = time.time()
+    with open(out_dir / "stdout.txt", "a") as out, open(out_dir / "stderr.txt", "a") as err:
+        code = subprocess.run(cmd, stdout=out, stderr=err, env=env).returncode
+    seconds = time.time() - start
+    if code != 0:
+        print(f"{name}: failed ({code}), see {out_dir}/stderr.txt", file=sys.stderr, flush=True)
+        return
+    if impl == "swift":
+        summary = json.loads((out_dir / "summary.json").read_text())
+        curve = []
+        for line in (out_dir / "stdout.txt").read_text().splitlines():
+            m = EPOCH_LINE.match(line)
+            if m:
+                curve.append({"epoch": int(m[1]), "testNegELBO": float(m[3]), "temperature": float(m[4]),
+                              "seconds": float(m[5])})
+        curve = list({c["epoch"]: c for c in curve}.values())  # a resumed cell repeats no epoch
+    else:
+        summary = json.loads((out_dir / "stdout.txt").read_text().strip().splitlines()[-1])
+        curve = [json.loads(line) for line in (out_dir / "epochs.jsonl").read_text().splitlines()]
+    result = {"cell": name, "implementation": impl, "config": config, "estimator": estimator, "seed": seed,
+              "epochs": EPOCHS, "steps": EPOCHS * STEPS_PER_EPOCH, "boundSamples": BOUND_SAMPLES,
+              "testNegELBO": summary["testNegELBO"], "testNLLBound": summary.get("testNLLBound"),
+              "trainNegELBO": summary.get("trainNegELBO"), "secondsPerEpoch": summary.get("secondsPerEpoch"),
+              "wallSeconds": round(seconds, 1), "command": " ".join(cmd), "curve": curve,
+              "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"{name}: test -ELBO {result['testNegELBO']:.2f}, bound {result['testNLLBound']:.2f}, "
+          f"{seconds / 60:.1f} min", file=sys.stderr, flush=True)
+
+
+def selected(args):
+    chosen = [c for c in cells() if not args.only or any(fnmatch.fnmatch(c[0], p) for p in args.only)]
+    return chosen, [c for c in chosen if not (RESULTS / f"{c[0]}.json").exists()]
+
+
+def done_results():
+    return [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
+
+
+def run(args):
+    if not args.binary.is_file():
+        sys.exit(f"{args.binary} not found: run `swift build -c release` first")
+    if not (args.data / "train-images-idx3-ubyte.gz").exists() and not (args.data / "train-images-idx3-ubyte").exists():
+        sys.exit(f"{args.data} has no MNIST IDX files (pass --data DIR)")
+    _, todo = selected(args)
+    print(f"{len(todo)} cells to run, {args.jobs} at a time", file=sys.stderr, flush=True)
+    free = list(range(args.jobs))
+
+    def job(cell):
+        cpu = free.pop()
+        try:
+            run_cell(cell, args, cpu)
+        finally:
+            free.append(cpu)
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        list(pool.map(job, todo))
+
+
+def list_cells(args):
+    chosen, todo = selected(args)
+    results = {r["cell"]: r for r in done_results()}
+    for c in chosen:
+        r = results.get(c[0])
+        print(f"{c[0]:40s} " + (f"done: -ELBO {r['testNegELBO']:.2f}, bound {r['testNLLBound']:.2f}, "
+                                 f"{r['wallSeconds'] / 60:.0f} min" if r else "to run"))
+    minutes = [r["wallSeconds"] / 60 for r in results.values()]
+    if minutes:
+        print(f"{len(chosen) - len(todo)} of {len(chosen)} done; a cell took {statistics.median(minutes):.0f} min "
+              f"(median, one core each); the {len(todo)} left: about {len(todo) * statistics.median(minutes) / 60:.1f} "
+              f"core-hours")
+
+
+def mean_spread(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "—"
+    if len(values) == 1:
+        return f"{values[0]:.1f} (1 seed)"
+    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f} ({len(values)} seeds)"
+
+
+def table(args):
+    results = done_results()
+    groups = {}
+    for r in results:
+        groups.setdefault((r["config"], r["estimator"], r["implementation"]), []).append(r)
+    lines = ["| latents | estimator | Swift: test −ELBO | Swift: test NLL bound (1,000 draws) | "
+             "JAX peer: test −ELBO | JAX peer: bound | paper (Jang et al. 2017, Table 1) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for config in CONFIGS:
+        for estimator in ESTIMATORS:
+            swift = groups.get((config, estimator, "swift"), [])
+            jax = groups.get((config, estimator, "jax"), [])
+            if not swift and not jax:
+                continue
+            lines.append(f"| {config} | {estimator} | {mean_spread([r['testNegELBO'] for r in swift])} | "
+                         f"{mean_spread([r['testNLLBound'] for r in swift])} | "
+                         f"{mean_spread([r['testNegELBO'] for r in jax])} | {mean_spread([r['testNLLBound'] for r in jax])} | "
+                         f"{PAPERS.get((config, estimator), '—')} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (RESULTS.parent / "paper-table.md").write_text(text)
+    (RESULTS.parent / "paper-curves.svg").write_text(curves_svg(results))
+    print(f"wrote {RESULTS.parent / 'paper-table.md'} and {RESULTS.parent / 'paper-curves.svg'}", file=sys.stderr)
+
+
+def curves_svg(results):
+    """Test negative ELBO against epochs, one line per cell (seed 0 where present), one panel per latent type."""
+    colors = {"st-gs": "#1f77b4", "gs": "#ff7f0e", "st": "#2ca02c", "reinforce": "#d62728",
+              "gumbel-rao": "#9467bd", "reinmax": "#8c564b"}
+    panels = [c for c in CONFIGS if any(r["config"] == c for r in results)]
+    width, height, margin = 420, 300, 50
+    parts = []
+    for p, config in enumerate(panels):
+        rows = [r for r in results if r["config"] == config and r["curve"]]
+        values = [pt["testNegELBO"] for r in rows for pt in r["curve"]]
+        low, high = min(values), min(max(values), min(values) + 60)
+        x0 = p * width
+        parts.append(f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-size="14">{config}</text>')
+        parts.append(f'<rect x="{x0 + margin}" y="{margin}" width="{width - 1.5 * margin}" height="{height - 2 * margin}" '
+                     'fill="none" stroke="#999"/>')
+        for t in range(5):
+            v = low + (high - low) * t / 4
+            y = height - margin - (height - 2 * margin) * t / 4
+            parts.append(f'<text x="{x0 + margin - 4}" y="{y + 4}" text-anchor="end" font-size="10">{v:.0f}</text>')
+        parts.append(f'<text x="{x0 + width / 2}" y="{height - 12}" text-anchor="middle" font-size="11">epoch '
+                     f'(0 to {EPOCHS})</text>')
+        for i, r in enumerate(sorted(rows, key=lambda r: (r["estimator"], r["implementation"], r["seed"]))):
+            if r["seed"] != min(x["seed"] for x in rows if x["estimator"] == r["estimator"]
+                                and x["implementation"] == r["implementation"]):
+                continue
+            points = " ".join(
+                f"{x0 + margin + (width - 1.5 * margin) * pt['epoch'] / EPOCHS:.1f},"
+                f"{height - margin - (height - 2 * margin) * (min(pt['testNegELBO'], high) - low) / (high - low or 1):.1f}"
+                for pt in r["curve"])
+            dash = ' stroke-dasharray="4 3"' if r["implementation"] == "jax" else ""
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colors[r["estimator"]]}" stroke-width="1.5"{dash}>'
+                         f'<title>{r["cell"]}</title></polyline>')
+        legend = sorted({(r["estimator"], r["implementation"]) for r in rows})
+        for j, (estimator, impl) in enumerate(legend):
+            y = margin + 14 + 14 * j
+            parts.append(f'<text x="{x0 + width - margin}" y="{y}" text-anchor="end" font-size="10" '
+                         f'fill="{colors[estimator]}">{estimator}{" (JAX, dashed)" if impl == "jax" else ""}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{max(1, len(panels)) * width}" height="{height}" '
+            f'font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n')
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("action", choices=["run", "list", "table"])
+    p.add_argument("--binary", type=Path, default=REPO / ".build/release/gumbel")
+    p.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data" / "mnist").resolve())
+    p.add_argument("--work", type=Path, default=Path("/tmp/gumbel-paper"), help="run directories (checkpoints, logs)")
+    p.add_argument("--jobs", type=int, default=1, help="cells at once, one processor each")
+    p.add_argument("--only", nargs="+", metavar="PATTERN", help="cells whose names match these shell patterns")
+    p.add_argument("--epochs", type=int, default=EPOCHS, help="a smoke test's shorter runs (not the protocol)")
+    p.add_argument("--bound-samples", type=int, default=BOUND_SAMPLES, help="a smoke test's fewer draws (not the protocol)")
+    p.add_argument("--results", type=Path, default=RESULTS, help="where cells' results go")
+    args = p.parse_args()
+    globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples)
+    if args.jobs < 1:
+        p.error("--jobs must be at least 1")
+    return {"run": run, "list": list_cells, "table": table}[args.action](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
