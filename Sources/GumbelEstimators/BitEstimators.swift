@@ -6,8 +6,9 @@ import GumbelTensor
 /// The estimators of ``Estimator`` for independent bits `b_j ~ Bernoulli(sigmoid(logit_j))`, the
 /// binary latents of a VAE (Jang, Gu & Poole, 2017, section 4.2, "Bernoulli (200)"):
 ///
-/// - `reinforce`: `b` itself, no gradient through it; ``bitSurrogateLoss(logits:sample:loss:)``
-///   adds the score-function term `stop_gradient(f - baseline) * sum_j log p(b_j)`;
+/// - `reinforce`: `b` itself, no gradient through it;
+///   ``groupedSurrogateLoss(logits:sample:loss:bits:)`` adds the score-function term
+///   `stop_gradient(f - baseline) * sum_j log p(b_j)`;
 /// - `st`: `b` forward, the gradient of `sigmoid(logits)` backward (Bengio et al., 2013);
 /// - `gs`: the relaxed sample `sigmoid((logit + L) / tau)` of ``RelaxedBernoulli`` (the binary
 ///   Concrete of Maddison, Mnih & Teh, 2017), `L` standard logistic noise;
@@ -39,11 +40,12 @@ extension Estimator {
     }
   }
 
-  /// The per-row surrogate loss for rows of bits (`logits` and `sample` `[rows, bits]`, `loss`
-  /// `[rows]`): the loss itself, plus REINFORCE's score-function term for `reinforce`.
+  /// The surrogate loss of groups of latents that share one loss (an image's latents; see
+  /// ``ReinforceEstimator/groupedSurrogateLoss(logits:sample:loss:bits:)``): the loss itself,
+  /// plus REINFORCE's score-function term for `reinforce`.
   @differentiable(reverse, wrt: (logits, sample, loss))
-  public func bitSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
-    surrogateIsTheLoss ? loss : reinforce.bitSurrogateLoss(logits: logits, sample: sample, loss: loss)
+  public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
+    surrogateIsTheLoss ? loss : reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)
   }
 }
 

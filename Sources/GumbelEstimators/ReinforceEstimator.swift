@@ -50,14 +50,22 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
     return loss + advantage * logProbability
   }
 
-  /// The surrogate for rows of independent bits `b ~ Bernoulli(sigmoid(logits))`:
-  /// `f(b) + stop_gradient(f(b) - baseline) * sum_j log p(b_j)` per row, whose gradient is the
-  /// score-function estimate for the row's bits (`logits` and `sample` are `[rows, bits]`,
-  /// `loss` is `[rows]`).
+  /// The surrogate for groups of latents that share one loss (the latents of one image in a
+  /// VAE): `logits` and `sample` hold `loss.count` consecutive groups of rows (one-hot rows of
+  /// categorical latents, or rows of bits when `bits` is set), and each group's value is
+  /// `f + stop_gradient(f - b) * sum log p(z)` over the group's latents. The baseline is taken
+  /// over groups, so no latent's baseline contains its own group's loss, which depends on that
+  /// latent's sample: a moving average advanced latent by latent would (and would scale latent
+  /// `j`'s gradient by `decay^j`).
   @differentiable(reverse, wrt: (logits, sample, loss))
-  public func bitSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
+  public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
+    let groups = withoutDerivative(at: loss).scalarCount
     let advantage = Self.advantages(losses: withoutDerivative(at: loss), baseline: baseline, movingAverage: movingAverage)
-    let logProbability = Bernoulli(trustedLogits: logits).logProbability(of: withoutDerivative(at: sample)).sumAlongLastAxis()
+    let rowLogProbability = bits
+      ? Bernoulli(trustedLogits: logits).logProbability(of: withoutDerivative(at: sample)).sumAlongLastAxis()
+      : logits.logSoftmax().picking(columns: withoutDerivative(at: sample).argmax())
+    let rows = withoutDerivative(at: rowLogProbability).scalarCount
+    let logProbability = rowLogProbability.reshaped(to: [groups, rows / groups]).sumAlongLastAxis()
     return loss + advantage * logProbability
   }
 

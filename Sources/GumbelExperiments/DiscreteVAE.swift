@@ -125,11 +125,12 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// latents per image drawn by `estimator` with `key`. Its value is the negative ELBO; its
   /// gradient is the estimator's.
   ///
-  /// The estimator sees `[batch * N, K]` logits (`[batch * N, 1]` for bits) and, for each row,
-  /// its image's reconstruction loss; its surrogate adds, for each latent, whatever it adds to the
-  /// loss (nothing for straight-through and Gumbel-softmax estimators, the score-function term
-  /// for REINFORCE), so the objective is `recon + sum_n (surrogate_n - recon) + KL` per image,
-  /// where the added terms have value 0 and carry only their gradient.
+  /// The estimator sees `[batch * N, K]` logits (`[batch * N, 1]` for bits) and each image's
+  /// reconstruction loss, shared by the image's `N` latents; its surrogate adds whatever it adds
+  /// to that loss (nothing for straight-through and Gumbel-softmax estimators, REINFORCE's
+  /// score-function term with a baseline taken over images), so the objective is
+  /// `recon + (surrogate - recon) + KL` per image, where the added term has value 0 and carries
+  /// only its gradient.
   @differentiable(reverse, wrt: self)
   public func negativeELBO(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Scalar {
     let batch = withoutDerivative(at: images).shape[0]
@@ -138,27 +139,22 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     let z = sampleLatents(logits: logits, estimator: estimator, key: key)
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()   // [batch]
     let kl = latentKL(logits: logits).reshaped(to: [batch, n]).sumAlongLastAxis()
-    // Where the surrogate is the loss, the added terms are 0 with a gradient of exactly 0:
+    // Where the surrogate is the loss, the added term is 0 with a gradient of exactly 0:
     // skipped (the same bits).
     guard !estimator.surrogateIsTheLoss else { return (reconstruction + kl).mean() }
-    let rowLoss = reconstruction.repeatedAlongNewAxis(count: n).reshaped(to: [batch * n])
-    let surrogate = latentType == .bernoulli
-      ? estimator.bitSurrogateLoss(logits: logits, sample: z, loss: rowLoss)
-      : estimator.surrogateLoss(logits: logits, sample: z, loss: rowLoss)
-    let estimatorTerms = (surrogate - rowLoss).reshaped(to: [batch, n]).sumAlongLastAxis()
-    let zeroValued = estimatorTerms - withoutDerivative(at: estimatorTerms)
+    let surrogate = estimator.groupedSurrogateLoss(logits: logits, sample: z, loss: reconstruction,
+                                                   bits: withoutDerivative(at: latentType) == .bernoulli)
+    let estimatorTerm = surrogate - reconstruction
+    let zeroValued = estimatorTerm - withoutDerivative(at: estimatorTerm)
     return (reconstruction + kl + zeroValued).mean()
   }
 
-  /// What ``negativeELBO(images:estimator:key:)`` hands the estimator as the loss of each row
-  /// of latents, `[batch * N]`: each image's reconstruction loss at the estimator's sample,
-  /// repeated for its `N` latents. An estimator that learns from the losses it saw (a
-  /// moving-average baseline) observes these after the step.
-  public func latentRowLosses(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
-    let batch = images.shape[0]
+  /// What ``negativeELBO(images:estimator:key:)`` hands the estimator as each image's loss,
+  /// `[batch]`: the reconstruction loss at the estimator's sample. An estimator that learns
+  /// from the losses it saw (a moving-average baseline) observes these after the step.
+  public func imageLosses(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     let z = sampleLatents(logits: encode(images), estimator: estimator, key: key)
-    let reconstruction = decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()
-    return reconstruction.repeatedAlongNewAxis(count: latentCount).reshaped(to: [batch * latentCount])
+    return decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()
   }
 
   /// `KL(softmax(logits) || uniform) = sum_k q_k (log q_k + log K)` for each row of `logits`.

@@ -280,7 +280,7 @@ public struct VAETrainer {
     guard loss.isFinite else { throw TrainingError.diverged(step: state.step, loss: Double(loss)) }
     if estimator.observesLosses {
       // The losses the step's estimator saw (same model, sample and key): one more forward pass.
-      state.estimator.observe(losses: state.model.latentRowLosses(images: batch, estimator: estimator, key: key))
+      state.estimator.observe(losses: state.model.imageLosses(images: batch, estimator: estimator, key: key))
     }
     state.optimizer.update(&state.model, along: gradient)
     state.step += 1
@@ -329,7 +329,7 @@ public struct VAETrainer {
     return total / Double(count)
   }
 
-  /// The mean negative ELBO of `images` under the discrete model (one-hot samples, the
+  /// The mean negative ELBO of `images` under the discrete model (one-hot samples or bits, the
   /// configuration's number per image, from the run's evaluation key), in chunks of 100 images.
   public func evaluate(_ images: Tensor<Float>) -> Double {
     let count = images.shape[0]

@@ -38,7 +38,7 @@ import Testing
       let b = estimator.sampleBits(logits: l, using: key)
       let dot = (b * vt).sumAlongLastAxis() - Tensor<Double>(t)
       let loss = dot * dot
-      let surrogate = estimator.bitSurrogateLoss(logits: l, sample: b, loss: loss)
+      let surrogate = estimator.groupedSurrogateLoss(logits: l, sample: b, loss: loss, bits: true)
       return surrogate.sum()
     }
     sample = estimator.sampleBits(logits: l, using: key).scalars
