@@ -51,7 +51,7 @@ let package = Package(
     .target(
       name: "GumbelPlot",
       dependencies: ["GumbelDistributions", "GumbelEstimators", "GumbelRandom", "GumbelTensor"]),
-    // The experiments: the categorical VAE, its trainer and checkpoints, the toy problem, the notebook.
+    // The experiments: the discrete VAE, its trainer and checkpoints, the toy problem, the notebook.
     .target(
       name: "GumbelExperiments",
       dependencies: ["GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "GumbelData", "GumbelPlot",

@@ -6,7 +6,7 @@ own file, then the table and the figure of `Benchmarks/vae/README.md` ("Paper sc
     python3 Benchmarks/vae/paper_table.py run                     # every cell not yet done
     python3 Benchmarks/vae/paper_table.py run --only 'swift-cat20x10-*-seed0' --jobs 2
     python3 Benchmarks/vae/paper_table.py list                    # cells, done or not, and the time left
-    python3 Benchmarks/vae/paper_table.py table                   # results/paper/table.md and curves.svg
+    python3 Benchmarks/vae/paper_table.py table                   # results/paper-table.md and paper-curves.svg
 
 Cells: {swift} x {cat20x10 (Jang et al. 2017, Table 1), cat30x10 (the seed notebook), bern200
 (Table 1's Bernoulli 200)} x {st-gs, gs, st, reinforce (moving-average baseline, decay 0.99),
@@ -60,7 +60,8 @@ ESTIMATORS = ["st-gs", "gs", "st", "reinforce", "gumbel-rao", "reinmax"]
 PEER_CONFIGS = ["cat20x10", "bern200"]
 PEER_ESTIMATORS = ["st-gs", "gs"]
 SEEDS = [0, 1, 2]
-# The papers' numbers for the same latents (negative lower bound on the test set, nats).
+# Jang et al. (2017), Table 1, for the same latents: "negative variational lower bounds (nats)"
+# on the test set, evaluated (their section 4.2) with a multi-sample bound of m = 1000.
 PAPERS = {
     ("cat20x10", "st-gs"): "107.8", ("cat20x10", "gs"): "101.5", ("cat20x10", "st"): "110.9",
     ("cat20x10", "reinforce"): "110.6 (SF)",
@@ -113,7 +114,7 @@ def run_cell(cell, args, cpu):
     out_dir.mkdir(parents=True, exist_ok=True)
     cmd = command(impl, config, estimator, seed, args, out_dir)
     env = os.environ | {"OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
-    if shutil.which("taskset") and args.jobs > 1:
+    if shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu)] + cmd
     start = time.time()
     with open(out_dir / "stdout.txt", "a") as out, open(out_dir / "stderr.txt", "a") as err:
@@ -142,8 +143,12 @@ def run_cell(cell, args, cpu):
               "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
-    print(f"{name}: test -ELBO {result['testNegELBO']:.2f}, bound {result['testNLLBound']:.2f}, "
+    print(f"{name}: test -ELBO {result['testNegELBO']:.2f}, bound {fmt(result['testNLLBound'])}, "
           f"{seconds / 60:.1f} min", file=sys.stderr, flush=True)
+
+
+def fmt(x):
+    return "—" if x is None else f"{x:.2f}"
 
 
 def selected(args):
@@ -180,7 +185,7 @@ def list_cells(args):
     results = {r["cell"]: r for r in done_results()}
     for c in chosen:
         r = results.get(c[0])
-        print(f"{c[0]:40s} " + (f"done: -ELBO {r['testNegELBO']:.2f}, bound {r['testNLLBound']:.2f}, "
+        print(f"{c[0]:40s} " + (f"done: -ELBO {r['testNegELBO']:.2f}, bound {fmt(r['testNLLBound'])}, "
                                  f"{r['wallSeconds'] / 60:.0f} min" if r else "to run"))
     minutes = [r["wallSeconds"] / 60 for r in results.values()]
     if minutes:
@@ -276,6 +281,8 @@ def main():
     p.add_argument("--bound-samples", type=int, default=BOUND_SAMPLES, help="a smoke test's fewer draws (not the protocol)")
     p.add_argument("--results", type=Path, default=RESULTS, help="where cells' results go")
     args = p.parse_args()
+    if (args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES) and args.results.resolve() == RESULTS.resolve():
+        p.error("--epochs and --bound-samples change the protocol: give such runs their own --results directory")
     globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples)
     if args.jobs < 1:
         p.error("--jobs must be at least 1")

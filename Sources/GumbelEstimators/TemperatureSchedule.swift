@@ -19,7 +19,7 @@ public struct ConstantTemperature<Scalar: BinaryFloatingPoint>: TemperatureSched
 ///     tau = max(minimum, initial * exp(-rate * t)),   t = step rounded down to a multiple of interval
 ///
 /// Their MNIST experiments use `initial = 1, minimum = 0.5, rate = 1e-5` (and larger rates) with
-/// updates every `interval = 1000` steps; the categorical VAE here updates every step.
+/// updates every `interval = 1000` steps; the discrete VAE updates every step by default (`--temperature-interval`).
 public struct ExponentialAnnealing<Scalar: BinaryFloatingPoint & ElementaryFunctions>: TemperatureSchedule, Equatable {
   public let initial: Scalar
   public let minimum: Scalar

@@ -179,7 +179,7 @@ public enum Checkpoint {
     let saved = state.configuration
     var differences = [String]()
     if saved.latentCount != configuration.latentCount { differences.append("latents \(saved.latentCount) (asked \(configuration.latentCount))") }
-    if saved.categoryCount != configuration.categoryCount { differences.append("categories \(saved.categoryCount) (asked \(configuration.categoryCount))") }
+    if saved.latentType == .categorical, saved.categoryCount != configuration.categoryCount { differences.append("categories \(saved.categoryCount) (asked \(configuration.categoryCount))") }
     if saved.estimator != configuration.estimator {
       differences.append("estimator \(saved.estimator.rawValue) (asked \(configuration.estimator.rawValue))")
     }

@@ -3,7 +3,7 @@ import GumbelData
 import GumbelPlot
 import GumbelTensor
 
-/// The pictures of a categorical-VAE run, built from its state: the data of each figure is
+/// The pictures of a discrete-VAE run, built from its state: the data of each figure is
 /// chosen here, and drawn by `GumbelPlot`.
 public struct VAEFigures {
   /// The training objective per step and the test set's negative ELBO per epoch.

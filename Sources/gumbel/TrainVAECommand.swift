@@ -68,13 +68,21 @@ struct TrainVAE: ParsableCommand {
     guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
     if latentType == .bernoulli, categories != nil { throw ValidationError("--categories applies to categorical latents only") }
     guard categoryCount >= 2 else { throw ValidationError("--categories must be at least 2, not \(categoryCount)") }
-    guard latents * categoryCount <= 1 << 16 else { throw ValidationError("--latents x --categories is too large") }
+    if latentType == .bernoulli {
+      guard latents <= 1 << 16 else { throw ValidationError("--latents must be at most 65536 with bernoulli latents, not \(latents)") }
+    } else {
+      let (code, overflow) = latents.multipliedReportingOverflow(by: categoryCount)
+      guard !overflow, code <= 1 << 16 else { throw ValidationError("--latents x --categories must be at most 65536") }
+    }
     guard boundSamples >= 0, boundSamples <= 1_000_000 else {
       throw ValidationError("--bound-samples must be between 0 and 1000000, not \(boundSamples)")
     }
     for (name, value) in [("--initial-temperature", initialTemperature), ("--min-temperature", minTemperature),
                           ("--learning-rate", learningRate), ("--learning-rate-decay", learningRateDecay)] {
       guard value.isFinite, value > 0 else { throw ValidationError("\(name) must be finite and positive, not \(value)") }
+    }
+    for (name, value) in [("--initial-temperature", initialTemperature), ("--min-temperature", minTemperature)] {
+      guard value >= 1e-4, value <= 1e4 else { throw ValidationError("\(name) must be between 1e-4 and 1e4, not \(value)") }
     }
     guard temperatureDecay.isFinite, temperatureDecay >= 0 else {
       throw ValidationError("--temperature-decay must be finite and non-negative, not \(temperatureDecay)")

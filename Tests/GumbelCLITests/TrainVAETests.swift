@@ -53,6 +53,13 @@ import Testing
     ["--learning-rate-decay", "inf"],
     ["--learning-rate-decay", "1.5"],
     ["--learning-rate", "-0.1"],
+    ["--min-temperature", "1e-50"],
+    ["--latents", "4611686018427387904", "--categories", "4"],
+    ["--latents", "2", "--categories", "4611686018427387904"],
+    ["--latent-type", "bernoulli", "--latents", "4611686018427387904"],
+    ["--threads", "0"],
+    ["--baseline-decay", "0.9"],
+    ["--estimator", "reinforce", "--baseline-decay", "1"],
   ])
   func badOptionsGiveOneLine(arguments: [String]) throws {
     try Self.expectOneLineError(arguments, mentioning: [])
@@ -60,10 +67,14 @@ import Testing
 
   /// Writes the four IDX files of a tiny data set: `train` and `test` random binary 28x28 images.
   static func writeTinyIDX(train: Int, test: Int, in directory: URL) throws {
-    var rng = SystemRandomNumberGenerator()
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func bit() -> UInt8 {  // xorshift64, seeded: the same files every run
+      state ^= state << 13; state ^= state >> 7; state ^= state << 17
+      return UInt8(state & 1)
+    }
     func bigEndian(_ x: UInt32) -> [UInt8] { [UInt8(x >> 24), UInt8(x >> 16 & 255), UInt8(x >> 8 & 255), UInt8(x & 255)] }
     for (prefix, count) in [("train", train), ("t10k", test)] {
-      let pixels = (0..<(count * 784)).map { _ in UInt8.random(in: 0...1, using: &rng) * 255 }
+      let pixels = (0..<(count * 784)).map { _ in bit() * 255 }
       let images = bigEndian(0x0803) + bigEndian(UInt32(count)) + bigEndian(28) + bigEndian(28) + pixels
       let labels = bigEndian(0x0801) + bigEndian(UInt32(count)) + (0..<count).map { UInt8($0 % 10) }
       try Data(images).write(to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))

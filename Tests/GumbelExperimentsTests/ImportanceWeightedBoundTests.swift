@@ -43,7 +43,7 @@ import Testing
     let width = model.logitsPerLatent
     var nll = [Double](), negELBO = [Double]()
     let configurations = Self.configurations(model)
-    let logPrior = -Double(n) * log(Double(model.categoryCount))
+    let logPrior = -Double(n) * log(model.latentType == .bernoulli ? 2 : 3)  // the models above
     for i in 0..<batch {
       let image = Tensor(shape: [1, images.shape[1]], scalars: Array(images.scalars[(i * 6)..<((i + 1) * 6)]))
       var logJoint = [Double](), logQ = [Double]()

@@ -3,7 +3,7 @@ import GumbelExperiments
 import GumbelTensor
 import _GumbelTestSupport
 
-/// A tiny categorical-VAE problem: 16-pixel images of two kinds and a small configuration.
+/// A tiny discrete-VAE problem: 16-pixel images of two kinds and a small configuration.
 enum VAETestData {
   /// Two kinds of 16-pixel images (top half or bottom half on, with a few flipped pixels).
   static func images(count: Int, seed: UInt64) -> Tensor<Float> {
