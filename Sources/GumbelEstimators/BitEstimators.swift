@@ -39,14 +39,6 @@ extension Estimator {
       return matmul(classes, Tensor(shape: [2, 1], scalars: [0, 1])).reshaped(to: withoutDerivative(at: logits).shape)
     }
   }
-
-  /// The surrogate loss of groups of latents that share one loss (an image's latents; see
-  /// ``ReinforceEstimator/groupedSurrogateLoss(logits:sample:loss:bits:)``): the loss itself,
-  /// plus REINFORCE's score-function term for `reinforce`.
-  @differentiable(reverse, wrt: (logits, sample, loss))
-  public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
-    surrogateIsTheLoss ? loss : reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)
-  }
 }
 
 /// Bernoulli draws shared by the bit estimators and the models that use them.

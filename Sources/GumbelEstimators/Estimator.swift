@@ -87,7 +87,7 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   public let conditionalSamples: Int
   private var gumbelRao: GumbelRaoEstimator<Scalar>?
   private var reinMax: ReinMaxEstimator<Scalar>?
-  var reinforce: ReinforceEstimator<Scalar>
+  private var reinforce: ReinforceEstimator<Scalar>
 
   /// An estimator, checked: a finite positive temperature (at least
   /// ``EstimatorKind/minimumTemperature``), and at least one conditional draw for `gumbel-rao`.
@@ -149,6 +149,14 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
     surrogateIsTheLoss ? loss : reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss)
+  }
+
+  /// The surrogate loss of groups of latents that share one loss (an image's latents; see
+  /// ``ReinforceEstimator/groupedSurrogateLoss(logits:sample:loss:bits:)``): the loss itself,
+  /// plus REINFORCE's score-function term for `reinforce`.
+  @differentiable(reverse, wrt: (logits, sample, loss))
+  public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
+    surrogateIsTheLoss ? loss : reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)
   }
 
   /// Advances a moving-average baseline past `losses` (only `reinforce` keeps one).
