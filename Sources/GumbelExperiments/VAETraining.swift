@@ -86,15 +86,18 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     func require(_ ok: Bool, _ message: String) throws { if !ok { throw TrainingError.invalidConfiguration(message) } }
     try require(latentCount > 0, "the number of latents must be positive, not \(latentCount)")
     try require(categoryCount >= 2, "each latent needs at least 2 categories, not \(categoryCount)")
+    let (codeSize, overflow) = latentType == .bernoulli ? (latentCount, false) : latentCount.multipliedReportingOverflow(by: categoryCount)
+    try require(!overflow && codeSize <= 1 << 16, "a code of latents x categories must be at most 65536 wide")
     try require(hiddenSizes.count == 2 && hiddenSizes.allSatisfy { $0 > 0 }, "two positive hidden sizes are needed, not \(hiddenSizes)")
     try require(batchSize > 0, "the batch size must be positive, not \(batchSize)")
     try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive, not \(learningRate)")
     try require(learningRateDecay > 0 && learningRateDecay <= 1, "the learning-rate decay must be in (0, 1], not \(learningRateDecay)")
     try require(learningRateDecaySteps > 0, "the learning rate decays every positive number of steps, not \(learningRateDecaySteps)")
-    try require(initialTemperature > 0 && initialTemperature.isFinite && initialTemperature <= 1e4,
-                "the initial temperature must be positive and at most 1e4, not \(initialTemperature)")
-    try require(minimumTemperature > 0 && minimumTemperature.isFinite && minimumTemperature <= 1e4,
-                "the minimum temperature must be positive and at most 1e4, not \(minimumTemperature)")
+    // Temperatures far outside [1e-4, 1e4] round to 0 or overflow in Float samples.
+    try require(initialTemperature >= 1e-4 && initialTemperature <= 1e4,
+                "the initial temperature must be between 1e-4 and 1e4, not \(initialTemperature)")
+    try require(minimumTemperature >= 1e-4 && minimumTemperature <= 1e4,
+                "the minimum temperature must be between 1e-4 and 1e4, not \(minimumTemperature)")
     try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative, not \(temperatureDecay)")
     try require(temperatureInterval > 0, "the temperature is updated every positive number of steps, not \(temperatureInterval)")
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
@@ -315,32 +318,31 @@ public struct VAETrainer {
 
   /// The mean importance-weighted bound on the negative log-likelihood of `images`
   /// (``DiscreteVAE/importanceWeightedNLL(images:samples:key:samplesPerPass:)``, `samples`
-  /// draws per image), in chunks of 100 images, from the run's evaluation key folded with
-  /// `UInt32.max` and then the chunk.
+  /// draws per image), from the run's evaluation key folded with `UInt32.max`.
   public func evaluateBound(_ images: Tensor<Float>, samples: Int) -> Double {
-    let count = images.shape[0]
-    if count == 0 { return .nan }
     let key = Self.keys(seed: state.configuration.seed).evaluation.fold(in: .max)
-    var total = 0.0
-    for (c, first) in stride(from: 0, to: count, by: 100).enumerated() {
-      let chunk = Self.rows(Array(first..<min(first + 100, count))[...], of: images)
-      total += state.model.importanceWeightedNLL(images: chunk, samples: samples, key: key.fold(in: UInt32(c))).reduce(0, +)
+    return Self.meanOverChunks(of: images, key: key) { chunk, key in
+      state.model.importanceWeightedNLL(images: chunk, samples: samples, key: key)
     }
-    return total / Double(count)
   }
 
   /// The mean negative ELBO of `images` under the discrete model (one-hot samples or bits, the
-  /// configuration's number per image, from the run's evaluation key), in chunks of 100 images.
+  /// configuration's number per image), from the run's evaluation key.
   public func evaluate(_ images: Tensor<Float>) -> Double {
+    Self.meanOverChunks(of: images, key: Self.keys(seed: state.configuration.seed).evaluation) { chunk, key in
+      state.model.discreteNegativeELBO(images: chunk, samples: state.configuration.evaluationSamples, key: key).map(Double.init)
+    }
+  }
+
+  /// The mean over `images` of `perImage`, called on chunks of 100 images, chunk `c` with
+  /// `key.fold(in: c)` (NaN for no images).
+  static func meanOverChunks(of images: Tensor<Float>, key: PRNGKey, _ perImage: (Tensor<Float>, PRNGKey) -> [Double]) -> Double {
     let count = images.shape[0]
     if count == 0 { return .nan }
-    let key = Self.keys(seed: state.configuration.seed).evaluation
     var total = 0.0
     for (c, first) in stride(from: 0, to: count, by: 100).enumerated() {
-      let chunk = Self.rows(Array(first..<min(first + 100, count))[...], of: images)
-      let values = state.model.discreteNegativeELBO(images: chunk, samples: state.configuration.evaluationSamples,
-                                                    key: key.fold(in: UInt32(c)))
-      total += values.reduce(0.0) { $0 + Double($1) }
+      let chunk = rows(Array(first..<min(first + 100, count))[...], of: images)
+      total += perImage(chunk, key.fold(in: UInt32(c))).reduce(0, +)
     }
     return total / Double(count)
   }

@@ -63,37 +63,20 @@ struct TrainVAE: ParsableCommand {
   /// Images of the test set per label, held out of the CSV data.
   static let testImagesPerLabel = 100
 
+  /// The command's own rules; the run's settings are checked by
+  /// ``VAETrainingConfiguration/validate()``, as a library caller's are.
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
-    guard latents >= 1 else { throw ValidationError("--latents must be positive, not \(latents)") }
     if latentType == .bernoulli, categories != nil { throw ValidationError("--categories applies to categorical latents only") }
-    guard categoryCount >= 2 else { throw ValidationError("--categories must be at least 2, not \(categoryCount)") }
-    if latentType == .bernoulli {
-      guard latents <= 1 << 16 else { throw ValidationError("--latents must be at most 65536 with bernoulli latents, not \(latents)") }
-    } else {
-      let (code, overflow) = latents.multipliedReportingOverflow(by: categoryCount)
-      guard !overflow, code <= 1 << 16 else { throw ValidationError("--latents x --categories must be at most 65536") }
-    }
+    if baselineDecay != nil, estimator != .reinforce { throw ValidationError("--baseline-decay applies to --estimator reinforce only") }
     guard boundSamples >= 0, boundSamples <= 1_000_000 else {
       throw ValidationError("--bound-samples must be between 0 and 1000000, not \(boundSamples)")
     }
-    for (name, value) in [("--initial-temperature", initialTemperature), ("--min-temperature", minTemperature),
-                          ("--learning-rate", learningRate), ("--learning-rate-decay", learningRateDecay)] {
-      guard value.isFinite, value > 0 else { throw ValidationError("\(name) must be finite and positive, not \(value)") }
-    }
-    for (name, value) in [("--initial-temperature", initialTemperature), ("--min-temperature", minTemperature)] {
-      guard value >= 1e-4, value <= 1e4 else { throw ValidationError("\(name) must be between 1e-4 and 1e4, not \(value)") }
-    }
-    guard temperatureDecay.isFinite, temperatureDecay >= 0 else {
-      throw ValidationError("--temperature-decay must be finite and non-negative, not \(temperatureDecay)")
-    }
-    if let baselineDecay {
-      guard estimator == .reinforce else { throw ValidationError("--baseline-decay applies to --estimator reinforce only") }
-      guard baselineDecay >= 0, baselineDecay < 1 else { throw ValidationError("--baseline-decay must be in [0, 1), not \(baselineDecay)") }
-    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
-    guard temperatureInterval >= 1, learningRateDecaySteps >= 1 else {
-      throw ValidationError("--temperature-interval and --learning-rate-decay-steps must be at least 1")
+    do {
+      try trainingConfiguration.validate()
+    } catch let error as TrainingError {
+      throw ValidationError(error.description)
     }
   }
 
@@ -157,11 +140,6 @@ struct TrainVAE: ParsableCommand {
     let fingerprint = VAETrainer.fingerprint([trainImages, testImages])
 
     let configuration = trainingConfiguration
-    do {
-      try configuration.validate()
-    } catch let error as TrainingError {
-      throw CLIError(error.description)
-    }
 
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let checkpointPath = (out as NSString).appendingPathComponent("checkpoint.gvae")
