@@ -220,6 +220,8 @@ def main():
     parser.add_argument("--learning-rate-decay-steps", type=int, default=1000, help="steps between rate decays")
     parser.add_argument("--bound-samples", type=int, default=0,
                         help="draws per test image of the importance-weighted bound at the end (0, the default: skip)")
+    parser.add_argument("--epoch-bound-samples", type=int, default=0,
+                        help="draws per test image of the bound after every epoch, in the --epoch-log (0: none)")
     parser.add_argument("--epoch-log", type=pathlib.Path,
                         help="append a JSON line per epoch (test -ELBO, temperature, rate, seconds) to this file")
     parser.add_argument("--seed", type=int, default=0)
@@ -236,9 +238,10 @@ def main():
             and 0 < args.learning_rate_decay <= 1 and args.temperature_decay >= 0):
         parser.error("the temperatures and the learning rate must be positive, --learning-rate-decay in (0, 1], "
                      "--temperature-decay non-negative")
-    if args.temperature_interval < 1 or args.learning_rate_decay_steps < 1 or args.bound_samples < 0:
+    if args.temperature_interval < 1 or args.learning_rate_decay_steps < 1 or args.bound_samples < 0 \
+            or args.epoch_bound_samples < 0:
         parser.error("--temperature-interval and --learning-rate-decay-steps must be at least 1, "
-                     "--bound-samples non-negative")
+                     "--bound-samples and --epoch-bound-samples non-negative")
     n, k, batch = args.latents, (2 if bits else args.categories or 10), 100
 
     train_x, test_x = load(args.data)
@@ -329,9 +332,14 @@ def main():
             print(f"epoch {epoch + 1}: train loss {float(jnp.mean(jnp.stack(losses))):.2f}  "
                   f"test -ELBO {test_elbo:.2f}  {seconds[-1]:.2f} s", file=sys.stderr)
         if args.epoch_log:
+            record = {"epoch": epoch + 1, "testNegELBO": test_elbo, "temperature": temperature(t - 1),
+                      "learningRate": float(learning_rate(t - 1)), "seconds": seconds[-1]}
+            if args.epoch_bound_samples > 0:
+                chunk = lambda key, x, samples: bound_chunk(params, key, x, samples)  # noqa: E731
+                record["testNLLBound"] = float(np.mean(importance_weighted_nll(chunk, bound_key, test_x,
+                                                                              args.epoch_bound_samples)))
             with open(args.epoch_log, "a") as f:
-                print(json.dumps({"epoch": epoch + 1, "testNegELBO": test_elbo, "temperature": temperature(t - 1),
-                                  "learningRate": float(learning_rate(t - 1)), "seconds": seconds[-1]}), file=f)
+                print(json.dumps(record), file=f)
 
     timed = seconds[1:] if len(seconds) > 1 else seconds
     result = {

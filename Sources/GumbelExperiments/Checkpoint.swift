@@ -31,12 +31,13 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
 /// tensors are the model's parameters and Adam's two moments, exactly, so training resumes bit
 /// for bit. Version 1 files (before the estimator's state was saved) are read with a moving
 /// average of 0, which is what their runs had; version 1 and 2 files (before the latent type and
-/// the schedules' new settings) with those settings' defaults, which their runs used.
+/// the schedules' new settings) with those settings' defaults, which their runs used; files
+/// before version 4 (which have no prior logits among the parameters) with a uniform prior.
 public enum Checkpoint {
   public static let magic = Array("GVAECKPT".utf8)
-  public static let version: UInt32 = 3
+  public static let version: UInt32 = 4
   /// The versions ``decode(_:path:)`` reads.
-  public static let readableVersions: ClosedRange<UInt32> = 1...3
+  public static let readableVersions: ClosedRange<UInt32> = 1...4
 
   struct Header: Codable {
     var configuration: VAETrainingConfiguration
@@ -96,7 +97,7 @@ public enum Checkpoint {
     }
     let json = Data(bytes[reader.position..<(reader.position + Int(jsonLength))])
     reader.position += Int(jsonLength)
-    let header: Header
+    var header: Header
     do {
       header = try JSONDecoder().decode(Header.self, from: json)
     } catch {
@@ -127,6 +128,17 @@ public enum Checkpoint {
       throw corrupt("invalid settings: \(error)")
     }
     let expected = state.model.parameters
+    if fileVersion < 4 {
+      // The uniform prior's logits (zeros), and Adam's moments for them (zeros, as a prior that
+      // is not learned has a gradient of 0), after the parameters of each group.
+      let zeros = Tensor<Float>(repeating: 0, shape: state.model.priorLogits.shape)
+      let groups = header.momentTensors == 0 ? 1 : 3
+      let size = header.parameterTensors
+      guard tensors.count == groups * size else { throw corrupt("\(tensors.count) tensors, expected \(groups * size)") }
+      tensors = (0..<groups).flatMap { Array(tensors[($0 * size)..<(($0 + 1) * size)]) + [zeros] }
+      header.parameterTensors += 1
+      header.momentTensors = header.momentTensors == 0 ? 0 : 2 * header.parameterTensors
+    }
     let parameters = Array(tensors[..<header.parameterTensors])
     guard parameters.map(\.shape) == expected.map(\.shape) else {
       throw corrupt("parameter shapes \(parameters.map(\.shape)) do not fit the model \(expected.map(\.shape))")
@@ -190,6 +202,9 @@ public enum Checkpoint {
     if saved.learningRate != configuration.learningRate { differences.append("learning rate \(saved.learningRate) (asked \(configuration.learningRate))") }
     if saved.latentType != configuration.latentType {
       differences.append("latent type \(saved.latentType.rawValue) (asked \(configuration.latentType.rawValue))")
+    }
+    if saved.learnsPrior != configuration.learnsPrior {
+      differences.append(saved.learnsPrior ? "a learned prior (asked a uniform one)" : "a uniform prior (asked a learned one)")
     }
     if saved.temperatureSchedule != configuration.temperatureSchedule { differences.append("temperature schedule") }
     if saved.learningRateSchedule != configuration.learningRateSchedule { differences.append("learning-rate schedule") }

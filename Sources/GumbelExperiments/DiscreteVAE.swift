@@ -33,18 +33,26 @@ public enum LatentType: String, CaseIterable, Codable, Sendable {
 
 /// The variational autoencoder of Jang, Gu & Poole (2017), section 4.2: binary images `x`
 /// (`[batch, pixels]`), `N` discrete latents (categorical of `K` classes, or Bernoulli), a
-/// uniform prior, and a Bernoulli decoder on logits.
+/// uniform prior or a learned one (``learnsPrior``), and a Bernoulli decoder on logits.
 ///
 /// - encoder: `pixels -> hidden[0] -> hidden[1] -> code` (ReLU), the logits of `q(z | x)`, shaped
 ///   `[batch N, K]` for categorical latents and `[batch N, 1]` for bits; `code` is `N K` or `N`;
 /// - decoder: `code -> hidden[1] -> hidden[0] -> pixels` (ReLU), the logits of `p(x | z)`, fed the
 ///   one-hot codes (or bits) of the `N` latents;
-/// - loss: the negative ELBO per image, `-log p(x | z) + KL(q(z | x) || uniform)`, with the
+/// - prior: uniform, or (``learnsPrior``) `p(z_j) = softmax(priorLogits[j])` for latent `j`
+///   (`sigmoid` for bits), its logits trained with the rest: the "learned categorical prior"
+///   of the paper's final version;
+/// - loss: the negative ELBO per image, `-log p(x | z) + KL(q(z | x) || p(z))`, with the
 ///   reconstruction term summed over pixels at a sample `z` from the gradient estimator and the KL
-///   computed exactly from the encoder's probabilities, averaged over the batch.
+///   computed exactly from the encoder's and the prior's probabilities, averaged over the batch.
 public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   public var encoder: TwoHiddenLayerPerceptron<Scalar>
   public var decoder: TwoHiddenLayerPerceptron<Scalar>
+  /// The logits of the prior, `[N, logitsPerLatent]`: zeros (uniform) at the start, and kept
+  /// there unless ``learnsPrior``.
+  public var priorLogits: Tensor<Scalar>
+  /// Whether the prior is learned (``priorLogits`` used and trained) or uniform.
+  @noDerivative public let learnsPrior: Bool
   /// `N`, the number of latent variables.
   @noDerivative public let latentCount: Int
   /// `K`, the number of classes of each latent variable (2 for bits).
@@ -54,10 +62,12 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// The number of pixels of an image.
   @noDerivative public let pixelCount: Int
 
-  /// A model with weights drawn from `key` (Haiku's default initialiser, biases 0).
-  /// `categoryCount` is ignored for Bernoulli latents (each has 2 values).
+  /// A model with weights drawn from `key` (Haiku's default initialiser, biases 0) and a
+  /// uniform prior (learned from there when `learnsPrior`). `categoryCount` is ignored for
+  /// Bernoulli latents (each has 2 values).
   public init(pixelCount: Int = 784, hiddenSizes: [Int] = [512, 256], latentCount: Int = 30, categoryCount: Int = 10,
-              latentType: LatentType = .categorical, key: PRNGKey, initializer: WeightInitializer<Scalar> = .haiku) {
+              latentType: LatentType = .categorical, learnsPrior: Bool = false, key: PRNGKey,
+              initializer: WeightInitializer<Scalar> = .haiku) {
     precondition(hiddenSizes.count == 2, "the VAE has two hidden layers, not \(hiddenSizes.count)")
     precondition(pixelCount > 0 && latentCount > 0 && (latentType == .bernoulli || categoryCount > 1),
                  "the VAE needs pixels, latents and at least two categories")
@@ -65,6 +75,8 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     self.categoryCount = latentType == .bernoulli ? 2 : categoryCount
     self.latentType = latentType
     self.pixelCount = pixelCount
+    self.learnsPrior = learnsPrior
+    priorLogits = Tensor(repeating: 0, shape: [latentCount, latentType == .bernoulli ? 1 : categoryCount])
     var keys = PRNGSequence(key)
     let codeSize = latentType == .bernoulli ? latentCount : latentCount * categoryCount
     encoder = .perceptron(sizes: [pixelCount, hiddenSizes[0], hiddenSizes[1], codeSize], keys: &keys, initializer: initializer)
@@ -113,12 +125,20 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     latentType == .bernoulli ? estimator.sampleBits(logits: logits, using: key) : estimator.sample(logits: logits, using: key)
   }
 
-  /// `KL(q || uniform)` of each latent, `[batch * N]`: ``klToUniform(logits:categories:)`` or,
-  /// for bits, ``klToUniformBit(logits:)``.
-  @differentiable(reverse, wrt: logits)
+  /// `KL(q || p)` of each latent, `[batch * N]`: to the uniform prior,
+  /// ``klToUniform(logits:categories:)`` or, for bits, ``klToUniformBit(logits:)``; to a learned
+  /// one, ``klToPrior(logits:priorLogits:)`` or ``klToPriorBit(logits:priorLogits:)``.
+  @differentiable(reverse, wrt: (self, logits))
   func latentKL(logits: Tensor<Scalar>) -> Tensor<Scalar> {
-    latentType == .bernoulli ? Self.klToUniformBit(logits: logits).reshaped(to: [withoutDerivative(at: logits).scalarCount])
-      : Self.klToUniform(logits: logits, categories: withoutDerivative(at: categoryCount))
+    let bits = withoutDerivative(at: latentType) == .bernoulli
+    let kl: Tensor<Scalar>
+    if withoutDerivative(at: learnsPrior) {
+      kl = bits ? Self.klToPriorBit(logits: logits, priorLogits: priorLogits)
+        : Self.klToPrior(logits: logits, priorLogits: priorLogits)
+    } else {
+      kl = bits ? Self.klToUniformBit(logits: logits) : Self.klToUniform(logits: logits, categories: withoutDerivative(at: categoryCount))
+    }
+    return kl.reshaped(to: [withoutDerivative(at: logits).rowCount])
   }
 
   /// The training objective: the negative ELBO averaged over the batch, at one sample of the
@@ -173,6 +193,30 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     Tensor<Scalar>(Scalar.log(2)) - (logits.softplus() - logits * logits.sigmoid())
   }
 
+  /// `KL(softmax(logits) || softmax(priorLogits[j])) = sum_k q_k (log q_k - log p_k)` for each
+  /// row of `logits` (`[batch * N, K]`), row `i` against prior row `j = i mod N` of `priorLogits`
+  /// (`[N, K]`).
+  @differentiable(reverse, wrt: (logits, priorLogits))
+  public static func klToPrior(logits: Tensor<Scalar>, priorLogits: Tensor<Scalar>) -> Tensor<Scalar> {
+    let (rows, n, k) = (withoutDerivative(at: logits).rowCount, withoutDerivative(at: priorLogits).rowCount,
+                        withoutDerivative(at: logits).columnCount)
+    let logQ = logits.logSoftmax()
+    let logRatio = logQ.reshaped(to: [rows / n, n, k]) - priorLogits.logSoftmax()
+    return (logQ.exp() * logRatio.reshaped(to: [rows, k])).sumAlongLastAxis()
+  }
+
+  /// `KL(Bernoulli(q) || Bernoulli(p)) = q (log q - log p) + (1 - q) (log(1 - q) - log(1 - p))`
+  /// for each logit (`[batch * N, 1]`), `q = sigmoid(logit)` and `p = sigmoid(priorLogits[j])`
+  /// for prior row `j = i mod N` (`[N, 1]`); shaped as `logits`.
+  @differentiable(reverse, wrt: (logits, priorLogits))
+  public static func klToPriorBit(logits: Tensor<Scalar>, priorLogits: Tensor<Scalar>) -> Tensor<Scalar> {
+    let (rows, n) = (withoutDerivative(at: logits).rowCount, withoutDerivative(at: priorLogits).rowCount)
+    let q = logits.sigmoid()
+    let onOne = (logits.logSigmoid().reshaped(to: [rows / n, n, 1]) - priorLogits.logSigmoid()).reshaped(to: [rows, 1])
+    let onZero = ((-logits).logSigmoid().reshaped(to: [rows / n, n, 1]) - (-priorLogits).logSigmoid()).reshaped(to: [rows, 1])
+    return q * onOne + (Tensor<Scalar>(1) - q) * onZero
+  }
+
   /// A draw of the latents from `q(z | x)` (or from the prior, for zero logits), without
   /// gradient: one-hot rows by the Gumbel-max trick, or bits `u < sigmoid(logit)`.
   public func drawLatents(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
@@ -181,7 +225,7 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
 
   /// The negative ELBO of each image under the discrete model: `samples` draws of
   /// `z ~ q(z | x)` (``drawLatents(logits:key:)`` with keys folded from `key`), the
-  /// reconstruction loss averaged over them, plus the exact KL to the uniform prior.
+  /// reconstruction loss averaged over them, plus the exact KL to the prior.
   public func discreteNegativeELBO(images: Tensor<Scalar>, samples: Int = 10, key: PRNGKey) -> [Scalar] {
     precondition(samples > 0, "need at least one sample, not \(samples)")
     let batch = images.shape[0]
@@ -212,45 +256,54 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     return decode(mode).sigmoid()
   }
 
-  /// The decoder's pixel probabilities for `count` latents drawn from the uniform prior.
+  /// The decoder's pixel probabilities for `count` latents drawn from the prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
-    let uniform = Tensor<Scalar>(repeating: 0, shape: [count * latentCount, logitsPerLatent])
-    return decode(drawLatents(logits: uniform, key: key)).sigmoid()
+    let logits = Tensor(shape: [count * latentCount, logitsPerLatent],
+                        scalars: Array([[Scalar]](repeating: priorLogits.scalars, count: count).joined()))
+    return decode(drawLatents(logits: logits, key: key)).sigmoid()
   }
 
+  /// The encoder's, the decoder's, then the prior's logits.
   public var parameters: [Tensor<Scalar>] {
-    get { encoder.parameters + decoder.parameters }
+    get { encoder.parameters + decoder.parameters + [priorLogits] }
     set {
       let split = encoder.parameters.count
       encoder.parameters = Array(newValue[..<split])
-      decoder.parameters = Array(newValue[split...])
+      decoder.parameters = Array(newValue[split..<(newValue.count - 1)])
+      priorLogits = newValue[newValue.count - 1]
     }
   }
 
   public mutating func updateParameters(_ body: (inout Tensor<Scalar>) -> Void) {
     encoder.updateParameters(body)
     decoder.updateParameters(body)
+    body(&priorLogits)
   }
 }
 
 extension DiscreteVAE {
-  /// The gradient of the encoder and the decoder.
+  /// The gradient of the encoder, the decoder and the prior's logits (``Tensor/zero`` where
+  /// the prior is not learned).
   public struct TangentVector: Differentiable, AdditiveArithmetic, ParameterGroup {
     public typealias TangentVector = Self
     public var encoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector
     public var decoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector
+    public var priorLogits: Tensor<Scalar>
 
-    public init(encoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector, decoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector) {
+    public init(encoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector, decoder: TwoHiddenLayerPerceptron<Scalar>.TangentVector,
+                priorLogits: Tensor<Scalar> = .zero) {
       self.encoder = encoder
       self.decoder = decoder
+      self.priorLogits = priorLogits
     }
 
     public var parameters: [Tensor<Scalar>] {
-      get { encoder.parameters + decoder.parameters }
+      get { encoder.parameters + decoder.parameters + [priorLogits] }
       set {
         let split = encoder.parameters.count
         encoder.parameters = Array(newValue[..<split])
-        decoder.parameters = Array(newValue[split...])
+        decoder.parameters = Array(newValue[split..<(newValue.count - 1)])
+        priorLogits = newValue[newValue.count - 1]
       }
     }
   }
@@ -258,5 +311,6 @@ extension DiscreteVAE {
   public mutating func move(by offset: TangentVector) {
     encoder.move(by: offset.encoder)
     decoder.move(by: offset.decoder)
+    priorLogits.move(by: offset.priorLogits.unbroadcast(to: priorLogits.shape))
   }
 }

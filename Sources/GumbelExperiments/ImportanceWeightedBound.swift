@@ -11,6 +11,8 @@ extension DiscreteVAE {
   ///
   ///     -log (1/m) sum_i p(x | z_i) p(z_i) / q(z_i | x)
   ///
+  /// with the model's prior `p(z)` (uniform, or learned).
+  ///
   /// Its expectation is at least `-log p(x)` and at most the negative ELBO, and it decreases to
   /// `-log p(x)` as `m` grows. Computed in log space, each image keeping a running log-sum-exp
   /// of its log weights (in `Double`); `samplesPerPass` draws of every image are decoded at a
@@ -23,7 +25,10 @@ extension DiscreteVAE {
     let bits = latentType == .bernoulli
     let logQ = bits ? logits.logSigmoid().scalars : logits.logSoftmax().scalars
     let logQOfZero = bits ? (Tensor(repeating: 0, shape: logits.shape) - logits).logSigmoid().scalars : []
-    let logPrior = -Double(n) * Foundation.log(Double(categoryCount))
+    // log p of each value of each latent, from the prior's logits (zeros when it is uniform), in Double.
+    let logPriorTable = bits ? [] : Self.logSoftmaxRows(priorLogits)
+    let logPriorOfOne = bits ? priorLogits.scalars.map { -Self.softplus(-Double($0)) } : []
+    let logPriorOfZero = bits ? priorLogits.scalars.map { -Self.softplus(Double($0)) } : []
     var runningMax = [Double](repeating: -.infinity, count: batch)
     var runningSum = [Double](repeating: 0, count: batch)
     var first = 0
@@ -31,20 +36,22 @@ extension DiscreteVAE {
       let count = min(samplesPerPass, samples - first)
       var codes = [Scalar]()
       codes.reserveCapacity(count * logits.scalarCount)
-      var logWeights = [Double](repeating: logPrior, count: count * batch)
+      var logWeights = [Double](repeating: 0, count: count * batch)
       for s in 0..<count {
         let z = drawLatents(logits: logits, key: key.fold(in: UInt32(first + s))).scalars
         for i in 0..<batch {
-          var logPosterior = 0.0
+          var logPriorOverPosterior = 0.0
           for row in (i * n)..<((i + 1) * n) {
+            let j = row - i * n
             if bits {
-              logPosterior += Double(z[row] > 0 ? logQ[row] : logQOfZero[row])
+              logPriorOverPosterior += z[row] > 0 ? logPriorOfOne[j] - Double(logQ[row]) : logPriorOfZero[j] - Double(logQOfZero[row])
             } else {
               let chosen = (row * width)..<((row + 1) * width)
-              logPosterior += Double(logQ[chosen.first { z[$0] > 0 } ?? chosen.lowerBound])
+              let k = (chosen.first { z[$0] > 0 } ?? chosen.lowerBound) - chosen.lowerBound
+              logPriorOverPosterior += logPriorTable[j * width + k] - Double(logQ[row * width + k])
             }
           }
-          logWeights[s * batch + i] -= logPosterior
+          logWeights[s * batch + i] = logPriorOverPosterior
         }
         codes += z
       }
@@ -68,4 +75,16 @@ extension DiscreteVAE {
     let logM = Foundation.log(Double(samples))
     return (0..<batch).map { -(runningMax[$0] + Foundation.log(runningSum[$0]) - logM) }
   }
+
+  /// `log softmax` of each row of `logits`, in `Double`.
+  static func logSoftmaxRows(_ logits: Tensor<Scalar>) -> [Double] {
+    logits.rows.flatMap { row -> [Double] in
+      let values = row.map(Double.init), top = values.max() ?? 0
+      let logSum = top + Foundation.log(values.reduce(0) { $0 + Foundation.exp($1 - top) })
+      return values.map { $0 - logSum }
+    }
+  }
+
+  /// `log(1 + e^x)` without overflow.
+  static func softplus(_ x: Double) -> Double { max(x, 0) + Foundation.log1p(Foundation.exp(-abs(x))) }
 }

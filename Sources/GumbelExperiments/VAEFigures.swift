@@ -10,7 +10,7 @@ public struct VAEFigures {
   public var loss: LineChartFigure
   /// Two test images of each digit over their reconstructions.
   public var reconstructions: ImageGridFigure
-  /// 100 images decoded from latents drawn from the uniform prior.
+  /// 100 images decoded from latents drawn from the prior (uniform or learned).
   public var priorSamples: ImageGridFigure
 
   /// The figures of `trainer`'s run after its latest epoch; `testSet` and `testImages` are the
@@ -46,7 +46,7 @@ public struct VAEFigures {
 
     let samples = state.model.priorSamples(count: 100, key: VAETrainer.keys(seed: state.configuration.seed).evaluation.fold(in: 999_999))
     let sampleRows = (0..<100).map { Array(samples.scalars[($0 * pixels)..<(($0 + 1) * pixels)]) }
-    priorSamples = ImageGridFigure(title: "Samples from the uniform prior after epoch \(state.epoch) (decoder probabilities)",
+    priorSamples = ImageGridFigure(title: "Samples from the \(state.model.learnsPrior ? "learned" : "uniform") prior after epoch \(state.epoch) (decoder probabilities)",
                                    images: sampleRows, imageRows: testSet.rows, imageColumns: testSet.columns, columns: 10)
   }
 

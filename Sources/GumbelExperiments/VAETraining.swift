@@ -16,6 +16,8 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public var categoryCount: Int = 10
   /// Categorical latents or bits.
   public var latentType: LatentType = .categorical
+  /// Whether the prior is learned (``DiscreteVAE/learnsPrior``) or uniform.
+  public var learnsPrior: Bool = false
   /// The widths of the encoder's hidden layers (the decoder's in reverse order).
   public var hiddenSizes: [Int] = [512, 256]
   /// The gradient estimator (written as its name, such as `"st-gs"`).
@@ -45,6 +47,9 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public var temperatureInterval: Int = 1
   /// Samples per image when evaluating the negative ELBO.
   public var evaluationSamples: Int = 10
+  /// Draws per test image of the importance-weighted bound computed after every epoch (0, the
+  /// default, for none): ``EpochRecord/testNLLBound``, the curve of the bound over training.
+  public var epochBoundSamples: Int = 0
 
   public init() {}
 
@@ -101,6 +106,8 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     try require(temperatureDecay >= 0 && temperatureDecay.isFinite, "the temperature decay must be non-negative, not \(temperatureDecay)")
     try require(temperatureInterval > 0, "the temperature is updated every positive number of steps, not \(temperatureInterval)")
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
+    try require(epochBoundSamples >= 0 && epochBoundSamples <= 1_000_000,
+                "the bound after each epoch takes 0 to 1000000 draws per image, not \(epochBoundSamples)")
     if let decay = baselineDecay {
       try require(decay >= 0 && decay < 1, "the baseline decay must be in [0, 1), not \(decay)")
     }
@@ -109,8 +116,9 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
 
 extension VAETrainingConfiguration {
   /// Decodes a configuration. The settings added after checkpoint version 2 (the latent type,
-  /// the learning-rate decay, the initial temperature and its update interval) keep their
-  /// defaults when absent, which is what the runs that wrote such checkpoints used.
+  /// the learning-rate decay, the initial temperature and its update interval) and after version
+  /// 3 (the learned prior) keep their defaults when absent, which is what the runs that wrote
+  /// such checkpoints used.
   public init(from decoder: any Decoder) throws {
     self.init()
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -130,6 +138,8 @@ extension VAETrainingConfiguration {
     learningRateDecaySteps = try c.decodeIfPresent(Int.self, forKey: .learningRateDecaySteps) ?? learningRateDecaySteps
     initialTemperature = try c.decodeIfPresent(Double.self, forKey: .initialTemperature) ?? initialTemperature
     temperatureInterval = try c.decodeIfPresent(Int.self, forKey: .temperatureInterval) ?? temperatureInterval
+    learnsPrior = try c.decodeIfPresent(Bool.self, forKey: .learnsPrior) ?? learnsPrior
+    epochBoundSamples = try c.decodeIfPresent(Int.self, forKey: .epochBoundSamples) ?? epochBoundSamples
   }
 }
 
@@ -160,6 +170,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
   public var seconds: Double
   /// The temperature of the epoch's last step.
   public var temperature: Double
+  /// The test set's importance-weighted bound after the epoch, with
+  /// ``VAETrainingConfiguration/epochBoundSamples`` draws per image (`nil` when 0).
+  public var testNLLBound: Double? = nil
 }
 
 /// Everything a run has: the model, the optimiser's state, and the history. A checkpoint is this
@@ -188,7 +201,7 @@ public struct VAETrainingState {
     self.configuration = configuration
     model = DiscreteVAE(pixelCount: pixelCount, hiddenSizes: configuration.hiddenSizes,
                            latentCount: configuration.latentCount, categoryCount: configuration.categoryCount,
-                           latentType: configuration.latentType, key: VAETrainer.keys(seed: configuration.seed).initialization)
+                           latentType: configuration.latentType, learnsPrior: configuration.learnsPrior, key: VAETrainer.keys(seed: configuration.seed).initialization)
     optimizer = Adam(learningRate: configuration.learningRateSchedule)
     estimator = try configuration.makeEstimator()
     self.dataFingerprint = dataFingerprint
@@ -310,8 +323,10 @@ public struct VAETrainer {
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     state.epoch += 1
+    let boundSamples = state.configuration.epochBoundSamples
     let record = EpochRecord(epoch: state.epoch, trainLoss: total / Double(steps), testNegELBO: evaluate(testImages),
-                             seconds: seconds, temperature: temperature)
+                             seconds: seconds, temperature: temperature,
+                             testNLLBound: boundSamples > 0 ? evaluateBound(testImages, samples: boundSamples) : nil)
     state.epochs.append(record)
     return record
   }

@@ -37,6 +37,10 @@ struct TrainVAE: ParsableCommand {
   var threads: Int = Parallelism.processorCount
   @Option(help: "Draws per test image of the importance-weighted bound at the end (0 to skip).")
   var boundSamples: Int = 1000
+  @Option(help: "Draws per test image of the importance-weighted bound after every epoch, for its curve (0: none).")
+  var epochBoundSamples: Int = 0
+  @Flag(help: "Learn the prior's logits (from uniform) with the rest of the model; without it the prior stays uniform.")
+  var learnedPrior = false
   @Option(help: "The temperature at step 0.")
   var initialTemperature: Double = 1
   @Option(help: "The temperature's lower limit.")
@@ -99,6 +103,8 @@ struct TrainVAE: ParsableCommand {
     configuration.minimumTemperature = minTemperature
     configuration.temperatureDecay = temperatureDecay
     configuration.temperatureInterval = temperatureInterval
+    configuration.learnsPrior = learnedPrior
+    configuration.epochBoundSamples = epochBoundSamples
     return configuration
   }
 
@@ -170,9 +176,11 @@ struct TrainVAE: ParsableCommand {
       }
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
       if text {
-        Self.say(String(format: "epoch %d/%d  train loss %.2f  test -ELBO %.2f  tau %.3f  %.2f s (%.0f images/s)",
-                     record.epoch, epochs, record.trainLoss, record.testNegELBO, record.temperature, record.seconds,
-                     Double(trainer.stepsPerEpoch * configuration.batchSize) / record.seconds))
+        let bound = record.testNLLBound.map { String(format: "  test bound %.2f", $0) } ?? ""
+        Self.say(String(format: "epoch %d/%d  train loss %.2f  test -ELBO %.2f", record.epoch, epochs, record.trainLoss,
+                        record.testNegELBO) + bound
+          + String(format: "  tau %.3f  %.2f s (%.0f images/s)", record.temperature, record.seconds,
+                   Double(trainer.stepsPerEpoch * configuration.batchSize) / record.seconds))
       }
       try Checkpoint.write(trainer.state, to: checkpointPath)
       try VAEFigures(trainer, testSet: testSet, testImages: testImages).write(to: out)
@@ -184,6 +192,7 @@ struct TrainVAE: ParsableCommand {
     var fields: [(key: String, value: String)] = [
       ("epochs", JSONText.number(trainer.state.epoch)),
       ("latentType", JSONText.string(latentType.rawValue)),
+      ("prior", JSONText.string(learnedPrior ? "learned" : "uniform")),
       ("estimator", JSONText.string(estimator.rawValue)),
       ("trainNegELBO", JSONText.number(trainNegELBO)),
       ("testNegELBO", JSONText.number(testNegELBO)),

@@ -60,6 +60,9 @@ import Testing
     ["--threads", "0"],
     ["--baseline-decay", "0.9"],
     ["--estimator", "reinforce", "--baseline-decay", "1"],
+    ["--epoch-bound-samples", "-5"],
+    ["--epoch-bound-samples", "2000000"],
+    ["--learned-prior", "yes"],
   ])
   func badOptionsGiveOneLine(arguments: [String]) throws {
     try Self.expectOneLineError(arguments, mentioning: [])
@@ -82,8 +85,8 @@ import Testing
     }
   }
 
-  /// A one-epoch run with Bernoulli latents reports the bound beside the negative ELBO, in its
-  /// JSON and in summary.json. (That the bound is below the ELBO is tested exactly in
+  /// A one-epoch run with Bernoulli latents and a learned prior reports the bound beside the
+  /// negative ELBO, in its JSON and in summary.json. (That the bound is below the ELBO is tested exactly in
   /// ImportanceWeightedBoundTests; here q is near the posterior after one step, so the two
   /// differ by less than the 10-draw ELBO estimate's noise: only a loose check.)
   @Test func jsonReportsTheImportanceWeightedBound() throws {
@@ -91,17 +94,37 @@ import Testing
     try Self.writeTinyIDX(train: 100, test: 20, in: directory)
     let out = directory.appendingPathComponent("out")
     let result = try CLITests.gumbel(["train-vae", "--data", directory.path, "--epochs", "1", "--latent-type", "bernoulli",
-                                      "--latents", "8", "--bound-samples", "50", "--format", "json", "--out", out.path])
+                                      "--latents", "8", "--bound-samples", "50", "--learned-prior", "--format", "json",
+                                      "--out", out.path])
     #expect(result.status == 0, "\(result.stderr)")
     let object = try CLITests.json(result)
     let summary = try #require(try JSONSerialization.jsonObject(
       with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
     for fields in [object, summary] {
       #expect(fields["latentType"] as? String == "bernoulli")
+      #expect(fields["prior"] as? String == "learned")
       #expect(fields["boundSamples"] as? Int == 50)
       let bound = try #require((fields["testNLLBound"] as? NSNumber)?.doubleValue)
       let negELBO = try #require((fields["testNegELBO"] as? NSNumber)?.doubleValue)
       #expect(bound.isFinite && bound > 0 && bound < negELBO + 1, "bound \(bound), -ELBO \(negELBO)")
+    }
+  }
+
+  /// `--epoch-bound-samples` prints the test bound after every epoch, below the epoch's -ELBO.
+  @Test func theBoundAfterEveryEpoch() throws {
+    let directory = try Self.temporaryDirectory()
+    try Self.writeTinyIDX(train: 100, test: 20, in: directory)
+    let result = try CLITests.gumbel(["train-vae", "--data", directory.path, "--epochs", "2", "--latents", "4",
+                                      "--epoch-bound-samples", "20", "--bound-samples", "0",
+                                      "--out", directory.appendingPathComponent("out").path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
+    #expect(lines.count == 2, "\(result.stdout)")
+    for line in lines {
+      let words = line.split(separator: " ").map(String.init)
+      let negELBO = try #require(words.firstIndex(of: "-ELBO").flatMap { Double(words[$0 + 1]) }, "\(line)")
+      let bound = try #require(words.firstIndex(of: "bound").flatMap { Double(words[$0 + 1]) }, "\(line)")
+      #expect(bound > 0 && bound < negELBO + 1, "\(line)")
     }
   }
 }

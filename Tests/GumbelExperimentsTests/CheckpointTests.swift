@@ -9,9 +9,11 @@ import Testing
 /// included; damaged, foreign and old files.
 @Suite struct CheckpointTests {
   /// Training 3 epochs straight equals training 2, saving a checkpoint, loading it, and training 1.
-  @Test(arguments: [(EstimatorKind.stGS, nil), (.reinforce, 0.9)] as [(EstimatorKind, Double?)])
-  func resumingEndsWhereTheUninterruptedRunEnds(kind: EstimatorKind, baselineDecay: Double?) throws {
-    let configuration = VAETestData.configuration(estimator: kind, baselineDecay: baselineDecay)
+  @Test(arguments: [(EstimatorKind.stGS, nil, false), (.reinforce, 0.9, false), (.gs, nil, true)] as [(EstimatorKind, Double?, Bool)])
+  func resumingEndsWhereTheUninterruptedRunEnds(kind: EstimatorKind, baselineDecay: Double?, learnsPrior: Bool) throws {
+    var configuration = VAETestData.configuration(estimator: kind, baselineDecay: baselineDecay)
+    configuration.learnsPrior = learnsPrior
+    configuration.epochBoundSamples = learnsPrior ? 5 : 0
     var straight = try VAETestData.trainer(configuration)
     for _ in 0..<3 { try straight.trainEpoch() }
 
@@ -31,6 +33,10 @@ import Testing
     #expect(resumed.state.stepLosses == straight.state.stepLosses)
     #expect(resumed.state.estimator.movingAverage == straight.state.estimator.movingAverage)
     #expect(resumed.state.epochs.map(\.testNegELBO) == straight.state.epochs.map(\.testNegELBO))
+    #expect(resumed.state.epochs.map(\.testNLLBound) == straight.state.epochs.map(\.testNLLBound))
+    #expect(resumed.state.epochs.allSatisfy { ($0.testNLLBound != nil) == (configuration.epochBoundSamples > 0) })
+    // A learned prior moved away from uniform; a uniform one stayed at 0.
+    #expect(resumed.state.model.priorLogits.scalars.contains { $0 != 0 } == learnsPrior)
     #expect(resumed.evaluate(resumed.trainImages) == straight.evaluate(straight.trainImages))
   }
 
@@ -94,10 +100,11 @@ import Testing
     #expect(state.configuration == trainer.state.configuration)
     #expect(state.epochs == trainer.state.epochs)
     #expect(state.epoch == 1 && state.step == 4)
-    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))[8..<12]) == [3, 0, 0, 0])
+    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))[8..<12]) == [4, 0, 0, 0])
   }
 
-  /// A version 1 file (no estimator state in its header) is read, with the moving average at 0;
+  /// A version 1 file (no estimator state in its header, no settings of versions 3 and 4, no
+  /// prior logits among the tensors) is read, with the moving average at 0 and a uniform prior;
   /// an unknown version is refused in one line.
   @Test func versionOneFilesAreRead() throws {
     var trainer = try VAETestData.trainer()
@@ -107,22 +114,38 @@ import Testing
     var json = String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self)
     let field = try #require(json.range(of: #""baselineMovingAverage":[0-9]+,"#, options: .regularExpression))
     json.removeSubrange(field)
-    // Nor the settings that came with version 3.
-    for key in ["initialTemperature", "latentType", "learningRateDecay", "learningRateDecaySteps", "temperatureInterval"] {
-      let setting = try #require(json.range(of: #","\#(key)":("[a-z]+"|[0-9.e+-]+)"#, options: .regularExpression), "\(key)")
+    // Nor the settings that came with versions 3 and 4.
+    for key in ["initialTemperature", "latentType", "learningRateDecay", "learningRateDecaySteps", "temperatureInterval",
+                "learnsPrior", "epochBoundSamples"] {
+      let setting = try #require(json.range(of: #","\#(key)":("[a-z]+"|[0-9.e+-]+|false)"#, options: .regularExpression), "\(key)")
       json.removeSubrange(setting)
     }
-    #expect(json.contains(#""estimator":"st-gs""#) && !json.contains("latentType"))
+    // The 12 parameter tensors of the encoder and the decoder, and their moments: no prior logits.
+    json = json.replacingOccurrences(of: #""parameterTensors":13"#, with: #""parameterTensors":12"#)
+      .replacingOccurrences(of: #""momentTensors":26"#, with: #""momentTensors":24"#)
+    #expect(json.contains(#""estimator":"st-gs""#) && !json.contains("latentType") && json.contains(#""momentTensors":24"#))
+    let optimizer = trainer.state.optimizer
+    let withoutPrior = Array(trainer.state.model.parameters.prefix(12) + optimizer.firstMoments.prefix(12) + optimizer.secondMoments.prefix(12))
     let old = Self.sealed(Array(bytes[..<8]) + [1, 0, 0, 0] + Self.littleEndian(UInt64(json.utf8.count)) + Array(json.utf8)
-      + Array(bytes[(20 + jsonLength)..<(bytes.count - 8)]))
+      + Self.tensorBytes(withoutPrior))
     let state = try Checkpoint.decode(old, path: "old.gvae")
     #expect(state.model.parameters == trainer.state.model.parameters)
+    #expect(state.model.priorLogits == Tensor(repeating: 0, shape: [3, 4]))
+    #expect(state.optimizer.firstMoments == optimizer.firstMoments && state.optimizer.secondMoments == optimizer.secondMoments)
     #expect(state.estimator.movingAverage == 0)
     #expect(state.configuration == trainer.state.configuration)
 
-    let future = Self.sealed(Array(bytes[..<8]) + [4, 0, 0, 0] + Array(bytes[12..<(bytes.count - 8)]))
-    #expect(throws: CheckpointError.corrupt(path: "new.gvae", reason: "format version 4, expected 1 to 3")) {
+    let future = Self.sealed(Array(bytes[..<8]) + [5, 0, 0, 0] + Array(bytes[12..<(bytes.count - 8)]))
+    #expect(throws: CheckpointError.corrupt(path: "new.gvae", reason: "format version 5, expected 1 to 4")) {
       try Checkpoint.decode(future, path: "new.gvae")
+    }
+  }
+
+  /// The tensors as the format writes them: rank (UInt32), dimensions (UInt64), Float32 bits.
+  static func tensorBytes(_ tensors: [Tensor<Float>]) -> [UInt8] {
+    tensors.flatMap { tensor -> [UInt8] in
+      Array(littleEndian(UInt64(tensor.rank)).prefix(4)) + tensor.shape.flatMap { littleEndian(UInt64($0)) }
+        + tensor.scalars.flatMap { Array(littleEndian(UInt64($0.bitPattern)).prefix(4)) }
     }
   }
 

@@ -23,10 +23,11 @@ import _GumbelTestSupport
   /// With the (smooth) Gumbel-softmax estimator and a fixed key, the objective is a smooth
   /// function of every weight, so its gradient must match finite differences (categorical
   /// latents, and bits through the binary Concrete).
-  @Test(arguments: LatentType.allCases)
-  func negativeELBOGradientAgainstFiniteDifferences(type: LatentType) throws {
-    let model = DiscreteVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: type == .bernoulli ? 4 : 2,
-                                    categoryCount: 3, latentType: type, key: PRNGKey(seed: 3))
+  @Test(arguments: LatentType.allCases, [false, true])
+  func negativeELBOGradientAgainstFiniteDifferences(type: LatentType, learnsPrior: Bool) throws {
+    var model = DiscreteVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: type == .bernoulli ? 4 : 2,
+                                    categoryCount: 3, latentType: type, learnsPrior: learnsPrior, key: PRNGKey(seed: 3))
+    if learnsPrior { model.priorLogits = Self.randomPrior(shape: model.priorLogits.shape, seed: 4) }
     let x = Tensor(shape: [4, 16], scalars: VAETestData.images(count: 4, seed: 3).scalars.map(Double.init))
     #expect(model.encode(x).shape == (type == .bernoulli ? [16, 1] : [8, 3]))
     let estimator = try Estimator<Double>(.gs, temperature: 0.7)
@@ -151,6 +152,69 @@ import _GumbelTestSupport
       let expected = q * log(2 * q) + (q < 1 ? (1 - q) * log(2 * (1 - q)) : 0)
       #expect(abs(value - expected) <= 1e-12, "logit \(l): \(value) vs \(expected)")
     }
+  }
+
+  /// Prior logits with entries uniform in [-2, 2].
+  static func randomPrior(shape: [Int], seed: UInt64) -> Tensor<Double> {
+    var rng = SplitMix64(seed: seed)
+    return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Double.random(in: -2...2, using: &rng) })
+  }
+
+  /// `sum_k q_k log(q_k / p_k)` with row `i` of the logits against prior row `i mod N`, and
+  /// for bits the two-term sum over `b in {0, 1}`.
+  @Test func klToALearnedPrior() {
+    let prior = Self.randomPrior(shape: [2, 3], seed: 8)
+    let logits = Tensor<Double>(rows: [[0, 0, 0], [1, 2, 3], [-50, 0, 50], [0.5, -1, 2]])
+    let kl = DiscreteVAE<Double>.klToPrior(logits: logits, priorLogits: prior).scalars
+    func softmax(_ row: [Double]) -> [Double] { let e = row.map { exp($0) }; return e.map { $0 / e.reduce(0, +) } }
+    for (i, row) in logits.rows.enumerated() {
+      let q = softmax(row), p = softmax(prior.rows[i % 2])
+      let expected = zip(q, p).reduce(0) { $0 + ($1.0 > 0 ? $1.0 * log($1.0 / $1.1) : 0) }
+      #expect(abs(kl[i] - expected) <= 1e-12, "row \(i): \(kl[i]) vs \(expected)")
+    }
+    let bitPrior = Self.randomPrior(shape: [3, 1], seed: 9)
+    let bitLogits = Tensor<Double>(shape: [6, 1], scalars: [0, 1.5, -3, 40, -0.2, 2])
+    let bitKL = DiscreteVAE<Double>.klToPriorBit(logits: bitLogits, priorLogits: bitPrior).scalars
+    for (i, l) in bitLogits.scalars.enumerated() {
+      let q = 1 / (1 + exp(-l)), p = 1 / (1 + exp(-bitPrior.scalars[i % 3]))
+      let expected = q * log(q / p) + (q < 1 ? (1 - q) * log((1 - q) / (1 - p)) : 0)
+      #expect(abs(bitKL[i] - expected) <= 1e-9, "logit \(l): \(bitKL[i]) vs \(expected)")
+    }
+  }
+
+  /// Only the KL depends on the prior, and `d/da_jk mean_b KL(q_bj || softmax(a_j)) =
+  /// p_jk - mean_b q_bjk` (for bits, `sigmoid(a_j) - mean_b q_bj`): the prior's gradient moves
+  /// it toward the batch's mean posterior.
+  @Test(arguments: LatentType.allCases)
+  func thePriorsGradientIsThePriorMinusTheMeanPosterior(type: LatentType) throws {
+    var model = DiscreteVAE<Double>(pixelCount: 16, hiddenSizes: [7, 5], latentCount: 3, categoryCount: 4,
+                                    latentType: type, learnsPrior: true, key: PRNGKey(seed: 6))
+    model.priorLogits = Self.randomPrior(shape: model.priorLogits.shape, seed: 10)
+    let x = Tensor(shape: [5, 16], scalars: VAETestData.images(count: 5, seed: 4).scalars.map(Double.init))
+    let estimator = try Estimator<Double>(.stGS, temperature: 0.5)
+    let g = gradient(at: model) { m in m.negativeELBO(images: x, estimator: estimator, key: PRNGKey(seed: 1)) }
+    let width = model.logitsPerLatent
+    let logits = model.encode(x).rows, prior = model.priorLogits.rows
+    func probabilities(_ row: [Double]) -> [Double] {
+      if row.count == 1 { return [1 / (1 + exp(-row[0]))] }
+      let e = row.map { exp($0) }
+      return e.map { $0 / e.reduce(0, +) }
+    }
+    let gradient = g.priorLogits.unbroadcast(to: model.priorLogits.shape).scalars
+    for j in 0..<3 {
+      for k in 0..<width {
+        let meanQ = (0..<5).reduce(0.0) { $0 + probabilities(logits[$1 * 3 + j])[k] } / 5
+        let expected = probabilities(prior[j])[k] - meanQ
+        #expect(abs(gradient[j * width + k] - expected) <= 1e-12, "latent \(j), value \(k)")
+      }
+    }
+  }
+
+  /// Without a learned prior, its logits get a gradient of 0 and stay uniform through training.
+  @Test func aUniformPriorStaysUniform() throws {
+    var trainer = try VAETestData.trainer()
+    try trainer.trainEpoch()
+    #expect(trainer.state.model.priorLogits == Tensor(repeating: 0, shape: [3, 4]))
   }
 
   @Test func bernoulliTrainingLowersTheTestNegativeELBO() throws {

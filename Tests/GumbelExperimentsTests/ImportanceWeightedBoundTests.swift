@@ -10,11 +10,31 @@ import Testing
   /// A 6-pixel model, 2 latents of 3 classes (9 configurations) or 3 bits (8), its decoder's
   /// weights scaled by 1.5 so that the posterior differs from the (spread) `q` and the bound's gap to
   /// the ELBO is visible.
-  static func model(_ type: LatentType) -> DiscreteVAE<Double> {
+  /// With `learnsPrior`, the prior's logits are `[0.8, -0.5, 0.1]` per latent (categories) or
+  /// `[1.2, -0.7, 0.3]` (bits).
+  static func model(_ type: LatentType, learnsPrior: Bool = false) -> DiscreteVAE<Double> {
     var model = DiscreteVAE<Double>(pixelCount: 6, hiddenSizes: [5, 4], latentCount: type == .bernoulli ? 3 : 2,
-                                    categoryCount: 3, latentType: type, key: PRNGKey(seed: 5))
+                                    categoryCount: 3, latentType: type, learnsPrior: learnsPrior, key: PRNGKey(seed: 5))
     model.decoder.parameters = model.decoder.parameters.map { Tensor(shape: $0.shape, scalars: $0.scalars.map { $0 * 1.5 }) }
+    if learnsPrior {
+      model.priorLogits = type == .bernoulli ? Tensor(shape: [3, 1], scalars: [1.2, -0.7, 0.3])
+        : Tensor(rows: [[0.8, -0.5, 0.1], [0.8, -0.5, 0.1]])
+    }
     return model
+  }
+
+  /// `log p(z)` of a configuration: a sum over latents of `log softmax(prior row)` at the chosen
+  /// class, or `log sigmoid(+-a)` for a bit.
+  static func logPrior(_ model: DiscreteVAE<Double>, values: [Int]) -> Double {
+    let prior = model.priorLogits.rows
+    return values.enumerated().reduce(0) { total, latent in
+      let (j, v) = latent
+      if model.latentType == .bernoulli {
+        let a = prior[j][0]
+        return total + (v == 1 ? -log1p(exp(-a)) : -log1p(exp(a)))
+      }
+      return total + prior[j][v] - log(prior[j].map { exp($0) }.reduce(0, +))
+    }
   }
 
   static let images = Tensor<Double>(shape: [4, 6], scalars: [1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0])
@@ -43,7 +63,6 @@ import Testing
     let width = model.logitsPerLatent
     var nll = [Double](), negELBO = [Double]()
     let configurations = Self.configurations(model)
-    let logPrior = -Double(n) * log(model.latentType == .bernoulli ? 2 : 3)  // the models above
     for i in 0..<batch {
       let image = Tensor(shape: [1, images.shape[1]], scalars: Array(images.scalars[(i * 6)..<((i + 1) * 6)]))
       var logJoint = [Double](), logQ = [Double]()
@@ -61,7 +80,7 @@ import Testing
             q += row[values[j]] - top - log(row.map { exp($0 - top) }.reduce(0, +))
           }
         }
-        logJoint.append(logLikelihood + logPrior)
+        logJoint.append(logLikelihood + Self.logPrior(model, values: values))
         logQ.append(q)
       }
       let top = logJoint.max()!
@@ -71,9 +90,9 @@ import Testing
     return (nll, negELBO)
   }
 
-  @Test(arguments: LatentType.allCases)
-  func boundApproachesTheExactNegativeLogLikelihood(type: LatentType) {
-    let model = Self.model(type)
+  @Test(arguments: LatentType.allCases, [false, true])
+  func boundApproachesTheExactNegativeLogLikelihood(type: LatentType, learnsPrior: Bool) {
+    let model = Self.model(type, learnsPrior: learnsPrior)
     let (nll, negELBO) = Self.exact(model, Self.images)
     let bound = model.importanceWeightedNLL(images: Self.images, samples: 20_000, key: PRNGKey(seed: 9), samplesPerPass: 500)
     for i in 0..<nll.count {
@@ -83,9 +102,9 @@ import Testing
     }
   }
 
-  @Test(arguments: LatentType.allCases)
-  func boundDoesNotExceedTheNegativeELBO(type: LatentType) {
-    let model = Self.model(type)
+  @Test(arguments: LatentType.allCases, [false, true])
+  func boundDoesNotExceedTheNegativeELBO(type: LatentType, learnsPrior: Bool) {
+    let model = Self.model(type, learnsPrior: learnsPrior)
     let (_, negELBO) = Self.exact(model, Self.images)
     for seed in 0..<5 {
       let bound = model.importanceWeightedNLL(images: Self.images, samples: 1000, key: PRNGKey(seed: Int64(seed)))
@@ -95,7 +114,7 @@ import Testing
 
   /// With one draw, the bound is `-log w`, whose mean over draws is the negative ELBO.
   @Test func oneDrawAveragesToTheNegativeELBO() {
-    let model = Self.model(.categorical)
+    let model = Self.model(.categorical, learnsPrior: true)
     let (_, negELBO) = Self.exact(model, Self.images)
     let draws = (0..<4000).map { model.importanceWeightedNLL(images: Self.images, samples: 1, key: PRNGKey(seed: Int64($0))) }
     for i in 0..<negELBO.count {
