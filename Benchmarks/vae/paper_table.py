@@ -48,6 +48,7 @@ RESULTS = REPO / "Benchmarks" / "vae" / "results" / "paper"
 EPOCHS = 83
 STEPS_PER_EPOCH = 600
 BOUND_SAMPLES = 1000
+CURVE_BOUND_SAMPLES = 10  # the bound after every epoch, for the figure: 10 draws per test image
 SCHEDULE = ["--initial-temperature", "1", "--min-temperature", "0.5", "--temperature-decay", "3e-5",
             "--temperature-interval", "1000", "--learning-rate", "1e-3", "--learning-rate-decay", "0.9",
             "--learning-rate-decay-steps", "1000"]
@@ -91,7 +92,8 @@ def command(impl, config, estimator, seed, args, out_dir):
     if impl == "swift":
         cmd = [str(args.binary), "train-vae", "--data", str(args.data), "--epochs", str(EPOCHS),
                "--estimator", estimator, "--seed", str(seed), "--bound-samples", str(BOUND_SAMPLES),
-               "--threads", "1", "--out", str(out_dir)] + CONFIGS[config] + SCHEDULE
+               "--epoch-bound-samples", str(CURVE_BOUND_SAMPLES), "--threads", "1", "--out", str(out_dir)] + \
+            CONFIGS[config] + SCHEDULE
         if estimator == "reinforce":
             cmd += ["--baseline-decay", "0.99"]
         if (out_dir / "checkpoint.gvae").exists():
@@ -99,11 +101,13 @@ def command(impl, config, estimator, seed, args, out_dir):
         return cmd
     return [sys.executable, str(REPO / "Benchmarks" / "vae" / "vae_jax.py"), "--data", str(args.data),
             "--epochs", str(EPOCHS), "--estimator", estimator, "--seed", str(seed),
-            "--bound-samples", str(BOUND_SAMPLES), "--epoch-log", str(out_dir / "epochs.jsonl")] + \
+            "--bound-samples", str(BOUND_SAMPLES), "--epoch-bound-samples", str(CURVE_BOUND_SAMPLES),
+            "--epoch-log", str(out_dir / "epochs.jsonl")] + \
         CONFIGS[config] + SCHEDULE
 
 
-EPOCH_LINE = re.compile(r"^epoch (\d+)/\d+ +train loss ([-\d.]+) +test -ELBO ([-\d.]+) +tau ([\d.]+) +([\d.]+) s")
+EPOCH_LINE = re.compile(r"^epoch (\d+)/\d+ +train loss ([-\d.]+) +test -ELBO ([-\d.]+)(?: +test bound ([-\d.]+))? "
+                        r"+tau ([\d.]+) +([\d.]+) s")
 
 
 def run_cell(cell, args, cpu):
@@ -129,14 +133,18 @@ def run_cell(cell, args, cpu):
         for line in (out_dir / "stdout.txt").read_text().splitlines():
             m = EPOCH_LINE.match(line)
             if m:
-                curve.append({"epoch": int(m[1]), "testNegELBO": float(m[3]), "temperature": float(m[4]),
-                              "seconds": float(m[5])})
+                point = {"epoch": int(m[1]), "testNegELBO": float(m[3]), "temperature": float(m[5]),
+                         "seconds": float(m[6])}
+                if m[4]:
+                    point["testNLLBound"] = float(m[4])
+                curve.append(point)
         curve = list({c["epoch"]: c for c in curve}.values())  # a resumed cell repeats no epoch
     else:
         summary = json.loads((out_dir / "stdout.txt").read_text().strip().splitlines()[-1])
         curve = [json.loads(line) for line in (out_dir / "epochs.jsonl").read_text().splitlines()]
     result = {"cell": name, "implementation": impl, "config": config, "estimator": estimator, "seed": seed,
               "epochs": EPOCHS, "steps": EPOCHS * STEPS_PER_EPOCH, "boundSamples": BOUND_SAMPLES,
+              "curveBoundSamples": CURVE_BOUND_SAMPLES,
               "testNegELBO": summary["testNegELBO"], "testNLLBound": summary.get("testNLLBound"),
               "trainNegELBO": summary.get("trainNegELBO"), "secondsPerEpoch": summary.get("secondsPerEpoch"),
               "wallSeconds": round(seconds, 1), "command": " ".join(cmd), "curve": curve,
@@ -208,7 +216,7 @@ def table(args):
     groups = {}
     for r in results:
         groups.setdefault((r["config"], r["estimator"], r["implementation"]), []).append(r)
-    lines = ["| latents | estimator | Swift: test −ELBO | Swift: test NLL bound (1,000 draws) | "
+    lines = [f"| latents | estimator | Swift: test −ELBO | Swift: test NLL bound ({BOUND_SAMPLES:,} draws) | "
              "JAX peer: test −ELBO | JAX peer: bound | paper (Jang et al. 2017, Table 1) |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for config in CONFIGS:
@@ -223,13 +231,17 @@ def table(args):
                          f"{PAPERS.get((config, estimator), '—')} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    (RESULTS.parent / "paper-table.md").write_text(text)
-    (RESULTS.parent / "paper-curves.svg").write_text(curves_svg(results))
-    print(f"wrote {RESULTS.parent / 'paper-table.md'} and {RESULTS.parent / 'paper-curves.svg'}", file=sys.stderr)
+    table_path = RESULTS.parent / f"{RESULTS.name}-table.md"
+    figure_path = RESULTS.parent / f"{RESULTS.name}-curves.svg"
+    table_path.write_text(text)
+    figure_path.write_text(curves_svg(results))
+    print(f"wrote {table_path} and {figure_path}", file=sys.stderr)
 
 
 def curves_svg(results):
-    """Test negative ELBO against epochs, one line per cell (seed 0 where present), one panel per latent type."""
+    """The test bound after every epoch (CURVE_BOUND_SAMPLES draws per image; the negative ELBO in a
+    panel whose cells have no bound curve), one line per estimator and implementation (its lowest
+    seed), one panel per latent type; a dot at the end marks the final BOUND_SAMPLES-draw bound."""
     colors = {"st-gs": "#1f77b4", "gs": "#ff7f0e", "st": "#2ca02c", "reinforce": "#d62728",
               "gumbel-rao": "#9467bd", "reinmax": "#8c564b"}
     panels = [c for c in CONFIGS if any(r["config"] == c for r in results)]
@@ -237,10 +249,19 @@ def curves_svg(results):
     parts = []
     for p, config in enumerate(panels):
         rows = [r for r in results if r["config"] == config and r["curve"]]
-        values = [pt["testNegELBO"] for r in rows for pt in r["curve"]]
+        metric = "testNLLBound" if any("testNLLBound" in pt for r in rows for pt in r["curve"]) else "testNegELBO"
+        rows = [r for r in rows if any(metric in pt for pt in r["curve"])]
+        rows = [r for r in rows if r["seed"] == min(x["seed"] for x in rows if x["estimator"] == r["estimator"]
+                                                      and x["implementation"] == r["implementation"])]
+        values = [pt[metric] for r in rows for pt in r["curve"] if metric in pt]
+        values += [r["testNLLBound"] for r in rows if r.get("testNLLBound") is not None]
+        if not values:
+            continue
         low, high = min(values), min(max(values), min(values) + 60)
         x0 = p * width
-        parts.append(f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-size="14">{config}</text>')
+        label = f"test bound ({CURVE_BOUND_SAMPLES} draws)" if metric == "testNLLBound" else "test −ELBO"
+        parts.append(f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-size="14">{config}: {label}, '
+                     f'dot: {BOUND_SAMPLES:,} draws</text>')
         parts.append(f'<rect x="{x0 + margin}" y="{margin}" width="{width - 1.5 * margin}" height="{height - 2 * margin}" '
                      'fill="none" stroke="#999"/>')
         for t in range(5):
@@ -249,17 +270,22 @@ def curves_svg(results):
             parts.append(f'<text x="{x0 + margin - 4}" y="{y + 4}" text-anchor="end" font-size="10">{v:.0f}</text>')
         parts.append(f'<text x="{x0 + width / 2}" y="{height - 12}" text-anchor="middle" font-size="11">epoch '
                      f'(0 to {EPOCHS})</text>')
-        for i, r in enumerate(sorted(rows, key=lambda r: (r["estimator"], r["implementation"], r["seed"]))):
-            if r["seed"] != min(x["seed"] for x in rows if x["estimator"] == r["estimator"]
-                                and x["implementation"] == r["implementation"]):
-                continue
-            points = " ".join(
-                f"{x0 + margin + (width - 1.5 * margin) * pt['epoch'] / EPOCHS:.1f},"
-                f"{height - margin - (height - 2 * margin) * (min(pt['testNegELBO'], high) - low) / (high - low or 1):.1f}"
-                for pt in r["curve"])
+
+        def xy(epoch, value):
+            x = x0 + margin + (width - 1.5 * margin) * epoch / EPOCHS
+            y = height - margin - (height - 2 * margin) * (min(value, high) - low) / (high - low or 1)
+            return f"{x:.1f}", f"{y:.1f}"
+
+        for r in sorted(rows, key=lambda r: (r["estimator"], r["implementation"])):
+            points = " ".join(",".join(xy(pt["epoch"], pt[metric])) for pt in r["curve"] if metric in pt)
             dash = ' stroke-dasharray="4 3"' if r["implementation"] == "jax" else ""
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{colors[r["estimator"]]}" stroke-width="1.5"{dash}>'
+            color = colors[r["estimator"]]
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="1.5"{dash}>'
                          f'<title>{r["cell"]}</title></polyline>')
+            if r.get("testNLLBound") is not None:
+                cx, cy = xy(r["epochs"], r["testNLLBound"])
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"><title>{r["cell"]}: '
+                             f'{r["testNLLBound"]:.2f}</title></circle>')
         legend = sorted({(r["estimator"], r["implementation"]) for r in rows})
         for j, (estimator, impl) in enumerate(legend):
             y = margin + 14 + 14 * j
