@@ -6,24 +6,24 @@ import GumbelTensor
 /// The estimators of ``Estimator`` for independent bits `b_j ~ Bernoulli(sigmoid(logit_j))`, the
 /// binary latents of a VAE (Jang, Gu & Poole, 2017, section 4.2, "Bernoulli (200)"):
 ///
-/// - `reinforce`: `b` itself, no gradient through it;
+/// - `reinforce` and `rloo`: `b` itself, no gradient through it;
 ///   ``groupedSurrogateLoss(logits:sample:loss:bits:)`` adds the score-function term
 ///   `stop_gradient(f - baseline) * sum_j log p(b_j)`;
 /// - `st`: `b` forward, the gradient of `sigmoid(logits)` backward (Bengio et al., 2013);
 /// - `gs`: the relaxed sample `sigmoid((logit + L) / tau)` of ``RelaxedBernoulli`` (the binary
 ///   Concrete of Maddison, Mnih & Teh, 2017), `L` standard logistic noise;
 /// - `st-gs`: the relaxed sample's hard value `1[logit + L > 0]` forward, its gradient backward;
-/// - `gumbel-rao` and `reinmax`: their two-category form, each bit the second class of a
-///   categorical variable with logits `(0, logit)` (whose probabilities are `(1 - p, p)`, so
-///   the draw is the same Bernoulli variable; Paulus et al., 2021, and Liu et al., 2023, define
-///   the binary case so).
+/// - `gumbel-rao`, `reinmax`, `gst` and `gst-p`: their two-category form, each bit the second
+///   class of a categorical variable with logits `(0, logit)` (whose probabilities are
+///   `(1 - p, p)`, so the draw is the same Bernoulli variable; Paulus et al., 2021, and Liu et
+///   al., 2023, define the binary case so).
 extension Estimator {
   /// A draw of every bit (or its relaxation, for `gs`), shaped as `logits`, carrying this
   /// estimator's gradient.
   @differentiable(reverse, wrt: logits)
   public func sampleBits(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar> {
     switch kind {
-    case .reinforce:
+    case .reinforce, .rloo:
       return BitSampling.bernoulli(logits: withoutDerivative(at: logits), key: key)
     case .st:
       let bits = BitSampling.bernoulli(logits: withoutDerivative(at: logits), key: key)
@@ -32,7 +32,7 @@ extension Estimator {
       return RelaxedBernoulli(trustedLogits: logits, temperature: temperature).sample(using: key)
     case .stGS:
       return RelaxedBernoulli(trustedLogits: logits, temperature: temperature).hardSample(using: key)
-    case .gumbelRao, .reinmax:
+    case .gumbelRao, .reinmax, .gst, .gstP:
       let count = withoutDerivative(at: logits).scalarCount
       let pairs = matmul(logits.reshaped(to: [count, 1]), Tensor(shape: [1, 2], scalars: [0, 1]))
       let classes = sample(logits: pairs, using: key)

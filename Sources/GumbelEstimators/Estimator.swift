@@ -19,6 +19,13 @@ public enum EstimatorKind: String, CaseIterable, Codable, Sendable {
   case gumbelRao = "gumbel-rao"
   /// ``ReinMaxEstimator``: the second-order straight-through estimator (temperature >= 1).
   case reinmax
+  /// ``GappedStraightThroughEstimator`` with a fixed gap (1 unless set).
+  case gst
+  /// ``GappedStraightThroughEstimator`` with the gap `-log(1 - p_d) / p_d` of the sample's probability.
+  case gstP = "gst-p"
+  /// ``ReinforceEstimator`` with `S` draws per estimate and the leave-one-out baseline among them
+  /// (``ReinforceEstimator/Baseline/leaveOneOutPerGroup(draws:)``): unbiased.
+  case rloo
 
   /// The estimator called `name` (its raw value, such as `st-gs`).
   ///
@@ -28,9 +35,13 @@ public enum EstimatorKind: String, CaseIterable, Codable, Sendable {
     self = kind
   }
 
-  /// Whether the estimator's gradient depends on a temperature (REINFORCE and plain
+  /// Whether the estimator's gradient depends on a temperature (REINFORCE, RLOO and plain
   /// straight-through ignore it).
-  public var usesTemperature: Bool { self != .reinforce && self != .st }
+  public var usesTemperature: Bool { self != .reinforce && self != .st && self != .rloo }
+
+  /// Whether the estimator adds a score-function term to the loss (REINFORCE and RLOO) rather
+  /// than passing the gradient through its sample.
+  public var usesScoreFunction: Bool { self == .reinforce || self == .rloo }
 
   /// The smallest temperature at which the estimator is defined: 1 for ReinMax (Liu et al.,
   /// 2023, define it for `tau >= 1`), 0 (any positive temperature) for the others.
@@ -85,35 +96,59 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   public private(set) var temperature: Scalar
   /// The Gumbel-Rao estimator's conditional draws per estimate.
   public let conditionalSamples: Int
+  /// The `gst` estimator's gap (unused by the other kinds).
+  public let gap: Scalar
+  /// The `rloo` estimator's draws per estimate, `S` (unused by the other kinds).
+  public let draws: Int
   private var gumbelRao: GumbelRaoEstimator<Scalar>?
   private var reinMax: ReinMaxEstimator<Scalar>?
+  private var gapped: GappedStraightThroughEstimator<Scalar>?
   private var reinforce: ReinforceEstimator<Scalar>
 
   /// An estimator, checked: a finite positive temperature (at least
-  /// ``EstimatorKind/minimumTemperature``), and at least one conditional draw for `gumbel-rao`.
-  /// `movingAverage` starts REINFORCE's moving-average baseline (as saved from
-  /// ``movingAverage``, to continue a run).
+  /// ``EstimatorKind/minimumTemperature``), at least one conditional draw for `gumbel-rao`, a
+  /// finite positive `gap` for `gst`, and 2 to ``maximumDraws`` `draws` for `rloo` (whose
+  /// baseline is then the leave-one-out among them, whatever `baseline` says). `movingAverage`
+  /// starts REINFORCE's moving-average baseline (as saved from ``movingAverage``, to continue a run).
   public init(
     _ kind: EstimatorKind, temperature: Scalar, conditionalSamples: Int = 10,
-    baseline: ReinforceEstimator<Scalar>.Baseline = .none, movingAverage: Scalar = 0
+    baseline: ReinforceEstimator<Scalar>.Baseline = .none, movingAverage: Scalar = 0, gap: Scalar = 1, draws: Int = 4
   ) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
+    if kind == .rloo, !(2...Self.maximumDraws).contains(draws) {
+      throw .invalidParameter(name: "RLOO draws (must be 2 to \(Self.maximumDraws))", value: Double(draws))
+    }
     self.kind = kind
     self.temperature = temperature
     self.conditionalSamples = conditionalSamples
-    gumbelRao = kind == .gumbelRao ? try GumbelRaoEstimator(temperature: temperature, conditionalSamples: conditionalSamples) : nil
-    reinMax = kind == .reinmax ? try ReinMaxEstimator(temperature: temperature) : nil
-    reinforce = ReinforceEstimator(baseline: baseline, movingAverage: movingAverage)
+    self.gap = gap
+    self.draws = draws
+    reinforce = ReinforceEstimator(baseline: kind == .rloo ? .leaveOneOutPerGroup(draws: draws) : baseline,
+                                   movingAverage: movingAverage)
+    try setTemperature(temperature)
   }
 
   /// Changes the temperature (for an annealing schedule), checked as by the initialiser; the
   /// rest of the state, REINFORCE's moving average included, is kept.
   public mutating func setTemperature(_ temperature: Scalar) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
-    if kind == .gumbelRao { gumbelRao = try GumbelRaoEstimator(temperature: temperature, conditionalSamples: conditionalSamples) }
-    if kind == .reinmax { reinMax = try ReinMaxEstimator(temperature: temperature) }
+    switch kind {
+    case .gumbelRao: gumbelRao = try GumbelRaoEstimator(temperature: temperature, conditionalSamples: conditionalSamples)
+    case .reinmax: reinMax = try ReinMaxEstimator(temperature: temperature)
+    case .gst: gapped = try GappedStraightThroughEstimator(temperature: temperature, gap: .fixed(gap))
+    case .gstP: gapped = try GappedStraightThroughEstimator(temperature: temperature, gap: .probabilityDependent)
+    case .reinforce, .st, .gs, .stGS, .rloo: break
+    }
     self.temperature = temperature
   }
+
+  /// The most draws per estimate ``init(_:temperature:conditionalSamples:baseline:movingAverage:gap:draws:)`` accepts.
+  public static var maximumDraws: Int { 1024 }
+
+  /// The draws of the variables that one estimate uses: `draws` for `rloo`, 1 for the others.
+  /// A caller gives the estimator each row of logits this many times in a row (and averages
+  /// the estimates of the copies), as ``EstimatorLab`` and the VAE do.
+  public var drawsPerEstimate: Int { kind == .rloo ? draws : 1 }
 
   /// REINFORCE's baseline (unused by the other kinds).
   public var baseline: ReinforceEstimator<Scalar>.Baseline { reinforce.baseline }
@@ -132,19 +167,20 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   @differentiable(reverse, wrt: logits)
   public func sample(logits: Tensor<Scalar>, using key: PRNGKey) -> Tensor<Scalar> {
     switch kind {
-    case .reinforce: return reinforce.sample(logits: logits, using: key)
+    case .reinforce, .rloo: return reinforce.sample(logits: logits, using: key)
     case .st: return StraightThroughEstimator().sample(logits: logits, using: key)
     case .gs: return GumbelSoftmaxEstimator(checkedTemperature: temperature).sample(logits: logits, using: key)
     case .stGS: return StraightThroughGumbelSoftmaxEstimator(checkedTemperature: temperature).sample(logits: logits, using: key)
     case .gumbelRao: return gumbelRao!.sample(logits: logits, using: key)
     case .reinmax: return reinMax!.sample(logits: logits, using: key)
+    case .gst, .gstP: return gapped!.sample(logits: logits, using: key)
     }
   }
 
   /// Whether ``surrogateLoss(logits:sample:loss:)`` returns the loss unchanged: every
-  /// estimator but REINFORCE, whose score-function term the others carry in their samples'
-  /// derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
-  public var surrogateIsTheLoss: Bool { kind != .reinforce }
+  /// estimator but REINFORCE and RLOO, whose score-function term the others carry in their
+  /// samples' derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
+  public var surrogateIsTheLoss: Bool { !kind.usesScoreFunction }
 
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -153,7 +189,7 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
 
   /// The surrogate loss of groups of latents that share one loss (an image's latents; see
   /// ``ReinforceEstimator/groupedSurrogateLoss(logits:sample:loss:bits:)``): the loss itself,
-  /// plus REINFORCE's score-function term for `reinforce`.
+  /// plus REINFORCE's score-function term for `reinforce` and `rloo`.
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
     surrogateIsTheLoss ? loss : reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)

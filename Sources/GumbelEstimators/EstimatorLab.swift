@@ -54,7 +54,7 @@ public enum EstimatorLab {
     }
   }
 
-  /// The mean and variance of `samples` independent single-sample estimates.
+  /// The mean and variance of `samples` independent estimates.
   public struct Statistics: Sendable {
     public let method: Method
     public let mean: [Double]
@@ -66,17 +66,21 @@ public enum EstimatorLab {
     public let meanSquaredError: Double
   }
 
-  /// `samples` independent single-sample estimates of the gradient of `E[f(z)]` by `method`.
+  /// `samples` independent estimates of the gradient of `E[f(z)]` by `method`, each from one
+  /// draw (`draws` for `rloo`; `gap` is the `gst` estimator's).
   /// - Returns: one row of `K` per estimate.
   public static func estimates(
     of problem: Problem, method: Method, temperature: Double, samples: Int, key: PRNGKey,
-    conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none
+    conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none, gap: Double = 1, draws: Int = 4
   ) throws(DistributionError) -> [[Double]] {
     let k = problem.logits.count
     guard samples >= 1 else { throw .invalidParameter(name: "sample count", value: Double(samples)) }
     guard case .sampling(let kind) = method else { return Array(repeating: problem.exactGradient, count: samples) }
-    let estimator = try Estimator<Double>(kind, temperature: temperature, conditionalSamples: conditionalSamples, baseline: baseline)
-    let logits = Tensor(shape: [samples, k], scalars: (0..<samples).flatMap { _ in problem.logits })
+    let estimator = try Estimator<Double>(kind, temperature: temperature, conditionalSamples: conditionalSamples, baseline: baseline,
+                                          gap: gap, draws: draws)
+    // Each estimate's draws are consecutive rows (one row, but for RLOO), averaged below.
+    let perEstimate = estimator.drawsPerEstimate
+    let logits = Tensor(shape: [samples * perEstimate, k], scalars: (0..<(samples * perEstimate)).flatMap { _ in problem.logits })
     let values = Tensor(problem.values)
     let target = problem.target
     let gradients = gradient(at: logits) { l in
@@ -84,13 +88,17 @@ public enum EstimatorLab {
       let loss = ((z * values).sumAlongLastAxis() - target).squared()
       return estimator.surrogateLoss(logits: l, sample: z, loss: loss).sum()
     }
-    return gradients.rows
+    let rows = gradients.rows
+    guard perEstimate > 1 else { return rows }
+    return (0..<samples).map { e in
+      (0..<k).map { j in (0..<perEstimate).reduce(0) { $0 + rows[e * perEstimate + $1][j] } / Double(perEstimate) }
+    }
   }
 
   /// Bias, variance and mean squared error of `method` from `samples` estimates.
   public static func measure(
     _ problem: Problem, method: Method, temperature: Double, samples: Int, key: PRNGKey,
-    conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none
+    conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none, gap: Double = 1, draws: Int = 4
   ) throws(DistributionError) -> Statistics {
     if method == .exact {
       let exact = problem.exactGradient
@@ -98,7 +106,7 @@ public enum EstimatorLab {
       return Statistics(method: .exact, mean: exact, variance: zeros, exact: exact, bias: 0, meanSquaredError: 0)
     }
     let rows = try estimates(of: problem, method: method, temperature: temperature, samples: samples, key: key,
-                             conditionalSamples: conditionalSamples, baseline: baseline)
+                             conditionalSamples: conditionalSamples, baseline: baseline, gap: gap, draws: draws)
     let exact = problem.exactGradient
     let n = Double(rows.count)
     let mean = (0..<exact.count).map { j in rows.reduce(0) { $0 + $1[j] } / n }

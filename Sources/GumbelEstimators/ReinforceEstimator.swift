@@ -15,7 +15,10 @@ import GumbelTensor
 /// - ``Baseline/movingAverage(decay:)``: `b_i = decay * b_(i-1) + (1 - decay) * f_(i-1)`, carried
 ///   across rows and across calls by ``observe(losses:)``;
 /// - ``Baseline/leaveOneOut``: `b_i = mean_(j != i) f_j` over the other rows of the batch
-///   (Kool, van Hoof & Welling, "Buy 4 REINFORCE Samples, Get a Baseline for Free!", 2019).
+///   (Kool, van Hoof & Welling, "Buy 4 REINFORCE Samples, Get a Baseline for Free!", 2019);
+/// - ``Baseline/leaveOneOutPerGroup(draws:)``: the same within each group of `draws`
+///   consecutive rows, the draws of one estimate (the `rloo` estimator): averaged over the
+///   group, the gradient is `1/(S-1) sum_s (f_s - mean_j f_j) d log p(D_s)` with `S = draws`.
 ///
 /// Reference: R. J. Williams, "Simple statistical gradient-following algorithms for
 /// connectionist reinforcement learning", Machine Learning 8, 1992.
@@ -25,6 +28,7 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
     case none
     case movingAverage(decay: Scalar)
     case leaveOneOut
+    case leaveOneOutPerGroup(draws: Int)
   }
 
   public var baseline: Baseline
@@ -75,6 +79,20 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
     for loss in losses.scalars { movingAverage = decay * movingAverage + (1 - decay) * loss }
   }
 
+  /// `f_i - mean_(j != i) f_j` within each group of `groupSize` consecutive losses (a group of
+  /// one keeps its loss: it has no other draw).
+  static func leaveOneOutAdvantages(_ f: [Scalar], groupSize: Int) -> [Scalar] {
+    var out = f
+    for start in stride(from: 0, to: f.count, by: Swift.max(groupSize, 1)) {
+      let group = start..<Swift.min(start + groupSize, f.count)
+      guard group.count > 1 else { continue }
+      let total = group.reduce(Scalar(0)) { $0 + f[$1] }
+      let others = Scalar(group.count - 1)
+      for i in group { out[i] = f[i] - (total - f[i]) / others }
+    }
+    return out
+  }
+
   /// `f_i - b_i` for each row.
   static func advantages(losses: Tensor<Scalar>, baseline: Baseline, movingAverage: Scalar) -> Tensor<Scalar> {
     let f = losses.scalars
@@ -82,10 +100,9 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
     case .none:
       return losses
     case .leaveOneOut:
-      guard f.count > 1 else { return losses }
-      let total = f.reduce(0, +)
-      let others = Scalar(f.count - 1)
-      return Tensor(shape: losses.shape, scalars: f.map { $0 - (total - $0) / others })
+      return Tensor(shape: losses.shape, scalars: leaveOneOutAdvantages(f, groupSize: f.count))
+    case .leaveOneOutPerGroup(let draws):
+      return Tensor(shape: losses.shape, scalars: leaveOneOutAdvantages(f, groupSize: draws))
     case .movingAverage(let decay):
       var b = movingAverage
       return Tensor(shape: losses.shape, scalars: f.map { loss in

@@ -196,6 +196,7 @@ public enum Checkpoint {
       differences.append("estimator \(saved.estimator.rawValue) (asked \(configuration.estimator.rawValue))")
     }
     if saved.baselineDecay != configuration.baselineDecay { differences.append("baseline decay") }
+    if saved.estimator == .rloo, saved.draws != configuration.draws { differences.append("draws \(saved.draws) (asked \(configuration.draws))") }
     if saved.seed != configuration.seed { differences.append("seed \(saved.seed) (asked \(configuration.seed))") }
     if saved.hiddenSizes != configuration.hiddenSizes { differences.append("hidden sizes \(saved.hiddenSizes) (asked \(configuration.hiddenSizes))") }
     if saved.batchSize != configuration.batchSize { differences.append("batch size \(saved.batchSize) (asked \(configuration.batchSize))") }

@@ -151,8 +151,12 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// score-function term with a baseline taken over images), so the objective is
   /// `recon + (surrogate - recon) + KL` per image, where the added term has value 0 and carries
   /// only its gradient.
+  ///
+  /// An estimator with several draws per estimate (`rloo`, ``Estimator/drawsPerEstimate``)
+  /// sees each image that many times in a row, and the objective averages over the copies.
   @differentiable(reverse, wrt: self)
   public func negativeELBO(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Scalar {
+    let images = Self.repeatingRows(of: withoutDerivative(at: images), times: estimator.drawsPerEstimate)
     let batch = withoutDerivative(at: images).shape[0]
     let n = withoutDerivative(at: latentCount)
     let logits = encode(images)
@@ -169,10 +173,19 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     return (reconstruction + kl + zeroValued).mean()
   }
 
+  /// Each row of `x` `times` times in a row (`x` itself for once).
+  static func repeatingRows(of x: Tensor<Scalar>, times: Int) -> Tensor<Scalar> {
+    guard times > 1 else { return x }
+    let width = x.columnCount
+    let rows = x.rows.flatMap { row in Array([[Scalar]](repeating: row, count: times).joined()) }
+    return Tensor(shape: [x.rowCount * times, width], scalars: rows)
+  }
+
   /// What ``negativeELBO(images:estimator:key:)`` hands the estimator as each image's loss,
   /// `[batch]`: the reconstruction loss at the estimator's sample. An estimator that learns
   /// from the losses it saw (a moving-average baseline) observes these after the step.
   public func imageLosses(images: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    let images = Self.repeatingRows(of: images, times: estimator.drawsPerEstimate)
     let z = sampleLatents(logits: encode(images), estimator: estimator, key: key)
     return decode(z).sigmoidCrossEntropy(labels: images).sumAlongLastAxis()
   }

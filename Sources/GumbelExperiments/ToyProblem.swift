@@ -66,22 +66,25 @@ public struct ToyProblem: Sendable {
 
   /// The objective whose gradient is one step's estimate, and whose value is the batch mean of
   /// the sampled loss, for `logits` of shape `[n, 2]`.
+  /// An estimator with several draws per estimate (`rloo`) draws each of the batch's samples
+  /// that many times.
   @differentiable(reverse, wrt: logits)
   public func surrogate(logits: Tensor<Float>, estimator: Estimator<Float>, key: PRNGKey) -> Float {
-    let (n, batch) = (variables, batchSize)
+    let (n, batch) = (variables, batchSize * estimator.drawsPerEstimate)
     // [n, 2] -> [batch, n, 2] by broadcasting (whose derivative sums over the batch) -> rows.
     let replicated = (Tensor<Float>(repeating: 0, shape: [batch, n, 2]) + logits).reshaped(to: [batch * n, 2])
     let z = estimator.sample(logits: replicated, using: key)
     let value = (z * Tensor<Float>([0, 1])).sumAlongLastAxis()                       // z_i[1], [batch * n]
     let perVariable = (value - Float(target)).squared()
     let perSample = perVariable.reshaped(to: [batch, n]).sumAlongLastAxis() / Float(n)  // f(z) per sample, [batch]
-    // Every variable of a sample shares its sample's loss, so that REINFORCE's surrogate
-    // multiplies f(z) by the score of the whole sample. The surrogate minus the loss is 0 for
-    // the estimators that pass gradients through z; the score term is added with its value
-    // taken away, so that the objective's value is the sampled loss for every estimator.
-    let shared = withoutDerivative(at: perSample).repeatedAlongNewAxis(count: n).reshaped(to: [batch * n])
-    let score = (estimator.surrogateLoss(logits: replicated, sample: z, loss: shared) - shared).sum() / Float(batch)
-    return perSample.mean() + (score - withoutDerivative(at: score))
+    // The estimators that pass gradients through z need nothing more. For REINFORCE and RLOO,
+    // the n variables of a sample share its loss: the grouped surrogate multiplies f(z) by
+    // the score of the whole sample (with a baseline taken over samples). Their score term is
+    // added with its value taken away, so that the objective's value is the sampled loss.
+    guard !estimator.surrogateIsTheLoss else { return perSample.mean() }
+    let sampleLoss = withoutDerivative(at: perSample)
+    let score = estimator.groupedSurrogateLoss(logits: replicated, sample: z, loss: sampleLoss, bits: false) - sampleLoss
+    return perSample.mean() + (score - withoutDerivative(at: score)).mean()
   }
 
   /// One optimisation run.

@@ -26,6 +26,9 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   /// (``ReinforceEstimator/Baseline/movingAverage(decay:)``), or `nil` for no baseline. Used by
   /// the `reinforce` estimator only; its state is carried across steps and checkpoints.
   public var baselineDecay: Double? = nil
+  /// The draws per image of the `rloo` estimator (``Estimator/draws``), 2 to
+  /// ``Estimator/maximumDraws``; unused by the other estimators.
+  public var draws: Int = 4
   /// The seed of every key of the run.
   public var seed: Int = 0
   /// Images per step (a last partial batch of each epoch is dropped).
@@ -83,7 +86,7 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public func makeEstimator(step: Int = 0, movingAverage: Float = 0) throws -> Estimator<Float> {
     let baseline: ReinforceEstimator<Float>.Baseline = baselineDecay.map { .movingAverage(decay: Float($0)) } ?? .none
     return try Estimator(estimator, temperature: Float(estimatorTemperature(step: step)), baseline: baseline,
-                         movingAverage: movingAverage)
+                         movingAverage: movingAverage, draws: draws)
   }
 
   /// Checks the settings.
@@ -108,6 +111,8 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
     try require(epochBoundSamples >= 0 && epochBoundSamples <= 1_000_000,
                 "the bound after each epoch takes 0 to 1000000 draws per image, not \(epochBoundSamples)")
+    try require((2...Estimator<Float>.maximumDraws).contains(draws),
+                "RLOO takes 2 to \(Estimator<Float>.maximumDraws) draws per image, not \(draws)")
     if let decay = baselineDecay {
       try require(decay >= 0 && decay < 1, "the baseline decay must be in [0, 1), not \(decay)")
     }
@@ -140,6 +145,7 @@ extension VAETrainingConfiguration {
     temperatureInterval = try c.decodeIfPresent(Int.self, forKey: .temperatureInterval) ?? temperatureInterval
     learnsPrior = try c.decodeIfPresent(Bool.self, forKey: .learnsPrior) ?? learnsPrior
     epochBoundSamples = try c.decodeIfPresent(Int.self, forKey: .epochBoundSamples) ?? epochBoundSamples
+    draws = try c.decodeIfPresent(Int.self, forKey: .draws) ?? draws
   }
 }
 

@@ -180,11 +180,20 @@ public struct EstimatorFigure: Figure, Sendable {
     case .stGS: return Palette.orange
     case .gumbelRao: return Palette.bluishGreen
     case .reinmax: return Palette.skyBlue
+    case .gst: return Palette.black
+    case .gstP: return Palette.yellow
+    case .rloo: return Palette.mutedInk
     }
   }
 
   /// The dash pattern of the temperature-free estimators.
-  static func dash(_ kind: EstimatorKind) -> String { kind == .reinforce ? "7 4" : "2 3" }
+  static func dash(_ kind: EstimatorKind) -> String {
+    switch kind {
+    case .reinforce: "7 4"
+    case .rloo: "7 2 2 2"
+    default: "2 3"
+    }
+  }
 
   /// A marker of the estimator's shape (circle, square, triangle, diamond) centred on `point`,
   /// so that the series differ by more than their colour; a hollow one (white inside) marks a
@@ -220,6 +229,9 @@ public struct EstimatorFigure: Figure, Sendable {
     case .stGS: return "ST Gumbel-softmax"
     case .gumbelRao: return "Gumbel-Rao, \(conditionalSamples) draws"
     case .reinmax: return "ReinMax (τ ≥ \(SVGNumber.label(EstimatorKind.reinmax.minimumTemperature)))"
+    case .gst: return "gapped ST (gap 1)"
+    case .gstP: return "gapped ST (gap of p)"
+    case .rloo: return "RLOO, 4 draws (no τ)"
     }
   }
 

@@ -22,6 +22,10 @@ struct Estimate: ParsableCommand {
   var seed: Int64 = 0
   @Option(help: "Conditional draws of gumbel-rao.")
   var raoSamples: Int = 10
+  @Option(parsing: .unconditional, help: "The gap of gst (finite and positive).")
+  var gap: Double = 1
+  @Option(parsing: .unconditional, help: "Draws per estimate of rloo (at least 2).")
+  var draws: Int = 4
   @Option(help: "REINFORCE baseline: none, moving-average or leave-one-out.")
   var baseline: BaselineName = .none
   @Option(help: "text or json.")
@@ -42,16 +46,21 @@ struct Estimate: ParsableCommand {
     let methods = estimator.methods
     guard samples >= 1, samples <= 10_000_000 else { throw CLIError("--samples must be between 1 and 10000000, not \(samples)") }
     let problem = try EstimatorLab.Problem(logits: try categories.checkedLogits(as: Double.self), values: values?.values, target: target)
-    guard samples * problem.logits.count * max(raoSamples, 1) <= 1 << 26 else {
-      throw CLIError("--samples x categories x --rao-samples exceeds \(1 << 26)")
+    guard (2...Estimator<Double>.maximumDraws).contains(draws) else {
+      throw CLIError("--draws must be between 2 and \(Estimator<Double>.maximumDraws), not \(draws)")
+    }
+    guard samples * problem.logits.count * max(raoSamples, draws, 1) <= 1 << 26 else {
+      throw CLIError("--samples x categories x --rao-samples (or --draws) exceeds \(1 << 26)")
     }
     try DistributionLimits.validate(temperature: temperature)
+    guard gap > 0, gap.isFinite else { throw CLIError("--gap must be finite and positive, not \(gap)") }
 
     var results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)] = []
     for method in methods {
       do {
         let statistics = try EstimatorLab.measure(problem, method: method, temperature: temperature, samples: samples,
-                                                  key: PRNGKey(seed: seed), conditionalSamples: raoSamples, baseline: baseline.baseline)
+                                                  key: PRNGKey(seed: seed), conditionalSamples: raoSamples, baseline: baseline.baseline,
+                                                  gap: gap, draws: draws)
         results.append((method, .success(statistics)))
       } catch {
         // With one estimator the error is the answer; in a table it is a row.

@@ -21,6 +21,8 @@ struct OptimizeToy: ParsableCommand {
   var seed: Int64 = 0
   @Option(parsing: .unconditional, help: "The temperature of the relaxed estimators (at least 1 for reinmax).")
   var temperature: Float = 1
+  @Option(parsing: .unconditional, help: "Draws of each sample for rloo, at least 2 (each step then draws 64 x this many).")
+  var draws: Int = 4
   @Option(help: "text or json.")
   var format: OutputFormat = .text
 
@@ -28,7 +30,10 @@ struct OptimizeToy: ParsableCommand {
 
   func run() throws {
     guard (0...Self.maxSteps).contains(steps) else { throw CLIError("--steps must be between 0 and \(Self.maxSteps), not \(steps)") }
-    let estimator = try Estimator<Float>(estimator, temperature: temperature)
+    guard (2...Estimator<Float>.maximumDraws).contains(draws) else {
+      throw CLIError("--draws must be between 2 and \(Estimator<Float>.maximumDraws), not \(draws)")
+    }
+    let estimator = try Estimator<Float>(estimator, temperature: temperature, draws: draws)
     let problem = ToyProblem()
     let run = problem.optimize(estimator: estimator, steps: steps, key: PRNGKey(seed: seed), recordEvery: max(1, steps / 10))
     print(format == .json ? json(run, problem: problem) : text(run, problem: problem))

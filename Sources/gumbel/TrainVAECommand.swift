@@ -33,6 +33,8 @@ struct TrainVAE: ParsableCommand {
   var categories: Int?
   @Option(help: "REINFORCE's moving-average baseline decay, in [0, 1) (reinforce only; default: no baseline).")
   var baselineDecay: Double?
+  @Option(help: "Draws per image of the rloo estimator, at least 2 (rloo only; default 4).")
+  var draws: Int?
   @Option(help: "Threads the kernels may use (default: every processor).")
   var threads: Int = Parallelism.processorCount
   @Option(help: "Draws per test image of the importance-weighted bound at the end (0 to skip).")
@@ -73,6 +75,7 @@ struct TrainVAE: ParsableCommand {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
     if latentType == .bernoulli, categories != nil { throw ValidationError("--categories applies to categorical latents only") }
     if baselineDecay != nil, estimator != .reinforce { throw ValidationError("--baseline-decay applies to --estimator reinforce only") }
+    if draws != nil, estimator != .rloo { throw ValidationError("--draws applies to --estimator rloo only") }
     guard boundSamples >= 0, boundSamples <= 1_000_000 else {
       throw ValidationError("--bound-samples must be between 0 and 1000000, not \(boundSamples)")
     }
@@ -96,6 +99,7 @@ struct TrainVAE: ParsableCommand {
     configuration.estimator = estimator
     configuration.seed = seed
     configuration.baselineDecay = baselineDecay
+    configuration.draws = draws ?? configuration.draws
     configuration.learningRate = learningRate
     configuration.learningRateDecay = learningRateDecay
     configuration.learningRateDecaySteps = learningRateDecaySteps

@@ -97,8 +97,9 @@ import Testing
     for k in 0..<3 { #expect(abs(mean[k] - exact[k]) <= 4.5 * (variance[k] / 4000).squareRoot()) }
     let all = try Self.json(Self.gumbel("estimate", "--probs", "0.5,0.5", "--temperature", "0.5", "--samples", "50", "--format", "json"))
     let rows = try #require(all["estimators"] as? [[String: Any]])
-    #expect(rows.map { $0["estimator"] as? String } == ["exact", "reinforce", "st", "gs", "st-gs", "gumbel-rao", "reinmax"])
-    #expect(rows.last?["error"] != nil, "reinmax refuses temperatures below 1")
+    #expect(rows.map { $0["estimator"] as? String } == ["exact", "reinforce", "st", "gs", "st-gs", "gumbel-rao", "reinmax", "gst", "gst-p", "rloo"])
+    #expect(rows.map { $0["error"] != nil } == [false, false, false, false, false, false, true, false, false, false],
+            "only reinmax refuses temperatures below 1")
     let table = try Self.gumbel("estimate", "--logits", "0,1,2", "--samples", "100")
     #expect(table.status == 0 && table.stdout.contains("gumbel-rao"))
   }
@@ -109,6 +110,13 @@ import Testing
     ["estimate", "--logits", "0,1", "--values", "1,2,3"],
     ["estimate", "--logits", "0,1", "--samples", "0"],
     ["estimate", "--logits", "0,1", "--estimator", "gumbel-rao", "--rao-samples", "0"],
+    ["estimate", "--logits", "0,1", "--estimator", "gst", "--gap", "0"],
+    ["estimate", "--logits", "0,1", "--estimator", "gst", "--gap", "-1"],
+    ["estimate", "--logits", "0,1", "--gap", "nan"],
+    ["estimate", "--logits", "0,1", "--gap", "inf"],
+    ["estimate", "--logits", "0,1", "--estimator", "rloo", "--draws", "1"],
+    ["estimate", "--logits", "0,1", "--draws", "100000"],
+    ["optimize-toy", "--estimator", "rloo", "--draws", "0"],
     ["sample", "--probs", "-0.5,1.5", "--temperature", "1"],
     ["sample", "--probs", "0.3,0.3", "--temperature", "1"],
     ["sample", "--logits", "1,2", "--temperature", "0"],

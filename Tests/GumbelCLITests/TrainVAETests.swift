@@ -63,6 +63,8 @@ import Testing
     ["--epoch-bound-samples", "-5"],
     ["--epoch-bound-samples", "2000000"],
     ["--learned-prior", "yes"],
+    ["--draws", "4"],
+    ["--estimator", "rloo", "--draws", "1"],
   ])
   func badOptionsGiveOneLine(arguments: [String]) throws {
     try Self.expectOneLineError(arguments, mentioning: [])

@@ -57,6 +57,37 @@ import Testing
     }
   }
 
+  /// RLOO on bits: the logits given 4 times in a row, each copy's loss against the leave-one-out
+  /// baseline of the other 3, the copies' gradients averaged. Unbiased (5 standard errors), with
+  /// less variance than one-draw REINFORCE's divided by 4.
+  @Test func rlooIsUnbiasedOnBits() throws {
+    let draws = 4
+    let estimator = try Estimator<Double>(.rloo, temperature: 1, draws: draws)
+    let l = Tensor(shape: [draws, 3], scalars: Array([[Double]](repeating: Self.logits, count: draws).joined()))
+    let vt = Tensor(Self.v)
+    let estimates = (0..<20_000).map { seed -> [Double] in
+      let g = gradient(at: l) { l -> Double in
+        let b = estimator.sampleBits(logits: l, using: PRNGKey(seed: Int64(seed)))
+        let dot = (b * vt).sumAlongLastAxis() - Tensor<Double>(Self.t)
+        return estimator.groupedSurrogateLoss(logits: l, sample: b, loss: dot * dot, bits: true).sum()
+      }
+      return (0..<3).map { j in (0..<draws).reduce(0) { $0 + g.scalars[$1 * 3 + j] } / Double(draws) }
+    }
+    let reinforce = try Estimator<Double>(.reinforce, temperature: 1)
+    let single = (0..<20_000).map { Self.estimate(reinforce, key: PRNGKey(seed: Int64($0))).gradient }
+    let exact = Self.exactGradient()
+    func meanAndVariance(_ values: [Double]) -> (Double, Double) {
+      let mean = values.reduce(0, +) / Double(values.count)
+      return (mean, values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1))
+    }
+    for j in 0..<3 {
+      let (mean, variance) = meanAndVariance(estimates.map { $0[j] })
+      #expect(abs(mean - exact[j]) < 5 * sqrt(variance / Double(estimates.count)), "logit \(j): \(mean) vs \(exact[j])")
+      let (_, singleVariance) = meanAndVariance(single.map { $0[j] })
+      #expect(variance < singleVariance / Double(draws), "logit \(j): \(variance) vs \(singleVariance) / \(draws)")
+    }
+  }
+
   /// The draws are Bernoulli(sigmoid(l)): the frequency of ones within 5 standard errors, for
   /// every estimator whose forward value is a bit; `gs` gives values in (0, 1).
   @Test(arguments: EstimatorKind.allCases)

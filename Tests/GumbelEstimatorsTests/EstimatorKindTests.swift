@@ -12,14 +12,14 @@ import Testing
   @Test func codedAsTheirNames() throws {
     let kinds = EstimatorKind.allCases
     let json = String(decoding: try JSONEncoder().encode(kinds), as: UTF8.self)
-    #expect(json == #"["reinforce","st","gs","st-gs","gumbel-rao","reinmax"]"#)
+    #expect(json == #"["reinforce","st","gs","st-gs","gumbel-rao","reinmax","gst","gst-p","rloo"]"#)
     #expect(try JSONDecoder().decode([EstimatorKind].self, from: Data(json.utf8)) == kinds)
   }
 
   @Test func anUnknownNameHasOneMessage() throws {
     #expect(throws: UnknownEstimatorName(name: "magic")) { try EstimatorKind(name: "magic") }
     #expect(UnknownEstimatorName(name: "magic").description
-      == #"unknown estimator "magic"; expected one of reinforce, st, gs, st-gs, gumbel-rao, reinmax"#)
+      == #"unknown estimator "magic"; expected one of reinforce, st, gs, st-gs, gumbel-rao, reinmax, gst, gst-p, rloo"#)
     #expect(try EstimatorKind(name: "gumbel-rao") == .gumbelRao)
     do {
       _ = try JSONDecoder().decode([EstimatorKind].self, from: Data(#"["st","magic"]"#.utf8))
@@ -30,8 +30,8 @@ import Testing
   }
 
   @Test func rules() throws {
-    #expect(EstimatorKind.allCases.filter { !$0.usesTemperature } == [.reinforce, .st])
-    #expect(EstimatorKind.allCases.map(\.minimumTemperature) == [0, 0, 0, 0, 0, 1])
+    #expect(EstimatorKind.allCases.filter { !$0.usesTemperature } == [.reinforce, .st, .rloo])
+    #expect(EstimatorKind.allCases.map(\.minimumTemperature) == [0, 0, 0, 0, 0, 1, 0, 0, 0])
     #expect(EstimatorKind.reinmax.usableTemperature(0.5) == 1)
     #expect(EstimatorKind.reinmax.usableTemperature(2) == 2)
     #expect(EstimatorKind.gs.usableTemperature(0.5) == 0.5)
@@ -43,7 +43,7 @@ import Testing
 
   /// An estimator whose temperature is changed samples as a new one built at that temperature,
   /// and keeps its moving average.
-  @Test(arguments: [EstimatorKind.gs, .stGS, .gumbelRao, .reinmax])
+  @Test(arguments: [EstimatorKind.gs, .stGS, .gumbelRao, .reinmax, .gst, .gstP])
   func changingTheTemperature(kind: EstimatorKind) throws {
     let logits = Tensor<Float>(shape: [3, 4], scalars: (0..<12).map { Float($0 % 5) * 0.4 - 0.5 })
     let key = PRNGKey(seed: 9)

@@ -16,7 +16,8 @@ import Testing
 
   static func measure(_ method: EstimatorLab.Method, temperature: Double, seed: Int = 3) throws -> EstimatorLab.Statistics {
     try EstimatorLab.measure(problem, method: method, temperature: temperature, samples: samples,
-                             key: PRNGKey(seed: seed), conditionalSamples: EstimatorMeans.conditionalSamples)
+                             key: PRNGKey(seed: seed), conditionalSamples: EstimatorMeans.conditionalSamples,
+                             draws: EstimatorMeans.rlooDraws)
   }
 
   @Test(arguments: EstimatorMeans.cases.indices)
@@ -43,6 +44,28 @@ import Testing
     let leaveOneOut = try EstimatorLab.measure(Self.problem, method: .sampling(.reinforce), temperature: 1, samples: Self.samples,
                                                key: PRNGKey(seed: 8), baseline: .leaveOneOut)
     #expect(leaveOneOut.meanSquaredError < plain.meanSquaredError)
+  }
+
+  /// RLOO is unbiased, and with S draws per estimate its variance is below one-draw
+  /// REINFORCE's divided by S (the leave-one-out baseline removes more than averaging does).
+  @Test(arguments: [2, 4, 8])
+  func rlooIsUnbiasedWithLessVarianceThanReinforce(draws: Int) throws {
+    let rloo = try EstimatorLab.measure(Self.problem, method: .sampling(.rloo), temperature: 1, samples: Self.samples,
+                                        key: PRNGKey(seed: 12), draws: draws)
+    let reinforce = try EstimatorLab.measure(Self.problem, method: .sampling(.reinforce), temperature: 1, samples: Self.samples,
+                                             key: PRNGKey(seed: 13))
+    for k in rloo.exact.indices {
+      let standardError = (rloo.variance[k] / Double(Self.samples)).squareRoot()
+      #expect(abs(rloo.mean[k] - rloo.exact[k]) <= 4.5 * standardError, "\(draws) draws, category \(k)")
+    }
+    let total = { (s: EstimatorLab.Statistics) in s.variance.reduce(0, +) }
+    #expect(total(rloo) < total(reinforce) / Double(draws), "\(total(rloo)) vs \(total(reinforce)) / \(draws)")
+  }
+
+  @Test func rlooNeedsTwoDraws() {
+    for draws in [-1, 0, 1, Estimator<Double>.maximumDraws + 1] {
+      #expect(throws: DistributionError.self, "\(draws) draws") { try Estimator<Double>(.rloo, temperature: 1, draws: draws) }
+    }
   }
 
   @Test(arguments: [0.5, 2.0])

@@ -44,7 +44,7 @@ import Testing
     let problem = ToyProblem(variables: 3, batchSize: 1)
     let logits = Tensor<Float>(shape: [3, 2], scalars: [0, 0.5, 0.3, -0.2, 1, -1])
     let key = PRNGKey(seed: 5)
-    for kind in EstimatorKind.allCases where kind != .reinforce {
+    for kind in EstimatorKind.allCases where !kind.usesScoreFunction {
       let estimator = try Estimator<Float>(kind, temperature: 1.5)
       let ours = gradient(at: logits) { l in problem.surrogate(logits: l, estimator: estimator, key: key) }
       let direct = gradient(at: logits) { l in
@@ -66,9 +66,11 @@ import Testing
         // The relaxed sample's loss lies between the two one-hot losses... or below them.
         #expect(value >= 0 && value <= 0.3025, "\(kind): \(value)")
       } else {
-        // Each variable's loss is 0.2025 or 0.3025: the mean of 12 of them is a multiple of 0.1 / 12 above 0.2025.
-        let steps = (value - 0.2025) / (0.1 / 12)
-        #expect(abs(steps - steps.rounded()) < 1e-3 && (0...12).contains(steps.rounded()), "\(kind): \(value)")
+        // Each variable's loss is 0.2025 or 0.3025: the mean of 12 of them (12 per draw for RLOO) is
+        // a multiple of 0.1 / 12 (divided by the draws) above 0.2025.
+        let count = 12 * estimator.drawsPerEstimate
+        let steps = (value - 0.2025) / (0.1 / Float(count))
+        #expect(abs(steps - steps.rounded()) < 1e-3 * Float(count) / 12 && (0...Float(count)).contains(steps.rounded()), "\(kind): \(value)")
       }
     }
   }

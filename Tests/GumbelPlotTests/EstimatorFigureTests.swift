@@ -24,7 +24,7 @@ import Testing
     #expect(figure.series.map(\.kind) == EstimatorKind.allCases)
     #expect(figure.exactGradient.count == 5 && abs(figure.exactGradient[4] - 2) < 1e-9)
     for series in figure.series {
-      if series.kind == .reinforce || series.kind == .st {
+      if !series.kind.usesTemperature {
         #expect(series.isTemperatureFree && series.measurements.count == 1 && series.measurements[0].temperature == nil)
       } else if series.kind == .reinmax {
         #expect(series.measurements.map(\.temperature) == [1, 4])
@@ -72,7 +72,7 @@ import Testing
         let references = svg.elements(classed: "reference-line", in: group)
         let lines = svg.elements(named: "polyline", in: group)
         let markers = svg.elements(classed: "series-marker", in: group)
-        if kind == .reinforce || kind == .st {
+        if !kind.usesTemperature {
           // A dashed horizontal line across the whole panel, without markers.
           #expect(references.count == 1 && lines.isEmpty && markers.isEmpty)
           let line = references[0]
@@ -103,8 +103,9 @@ import Testing
     #expect(svg.elements(classed: "hollow", in: panels[1]).isEmpty)
     let legend = svg.elements(classed: "legend-label").compactMap(\.stringValue)
     #expect(legend == ["REINFORCE (no τ)", "straight-through (no τ)", "Gumbel-softmax", "ST Gumbel-softmax",
-                       "Gumbel-Rao, 3 draws", "ReinMax (τ ≥ 1)"])
-    #expect(svg.elements(classed: "swatch").count == 6)
+                       "Gumbel-Rao, 3 draws", "ReinMax (τ ≥ 1)", "gapped ST (gap 1)", "gapped ST (gap of p)",
+                       "RLOO, 4 draws (no τ)"])
+    #expect(svg.elements(classed: "swatch").count == 9)
     #expect(!svg.elements(classed: "legend-note").isEmpty)
     let subtitle = svg.elements(classed: "figure-subtitle").first?.stringValue ?? ""
     #expect(subtitle.contains("f(z) = (index of z)²") && subtitle.contains("200 single-sample estimates"))
