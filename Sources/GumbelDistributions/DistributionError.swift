@@ -20,6 +20,8 @@ public enum DistributionError: Error, Equatable, Sendable, CustomStringConvertib
   case shapeMismatch(expected: [Int], actual: [Int])
   /// A value passed to a density that is not in the distribution's support.
   case notOnSimplex(row: Int, reason: String)
+  /// A method used where it is not defined (such as a bits-only estimator on categories).
+  case unsupported(String)
 
   public var description: String {
     switch self {
@@ -41,6 +43,8 @@ public enum DistributionError: Error, Equatable, Sendable, CustomStringConvertib
       return "shape \(actual) does not match the expected shape \(expected)"
     case .notOnSimplex(let row, let reason):
       return "value row \(row) is not in the open simplex: \(reason)"
+    case .unsupported(let message):
+      return message
     }
   }
 }

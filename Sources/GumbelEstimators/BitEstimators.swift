@@ -7,6 +7,8 @@ import GumbelTensor
 /// binary latents of a VAE (Jang, Gu & Poole, 2017, section 4.2, "Bernoulli (200)"):
 ///
 /// - `reinforce` and `rloo`: `b` itself, no gradient through it;
+/// - `disarm`: `b` in antithetic pairs of rows (``DisARM/antitheticBits(logits:key:)``), no
+///   gradient through it; ``disarmSurrogate(logits:sample:loss:)`` adds DisARM's term;
 ///   ``groupedSurrogateLoss(logits:sample:loss:bits:)`` adds the score-function term
 ///   `stop_gradient(f - baseline) * sum_j log p(b_j)`;
 /// - `st`: `b` forward, the gradient of `sigmoid(logits)` backward (Bengio et al., 2013);
@@ -25,6 +27,8 @@ extension Estimator {
     switch kind {
     case .reinforce, .rloo:
       return BitSampling.bernoulli(logits: withoutDerivative(at: logits), key: key)
+    case .disarm:
+      return DisARM.antitheticBits(logits: withoutDerivative(at: logits), key: key)
     case .st:
       let bits = BitSampling.bernoulli(logits: withoutDerivative(at: logits), key: key)
       return Tensor.straightThrough(bits, gradientFrom: logits.sigmoid())

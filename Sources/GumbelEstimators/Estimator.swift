@@ -26,6 +26,9 @@ public enum EstimatorKind: String, CaseIterable, Codable, Sendable {
   /// ``ReinforceEstimator`` with `S` draws per estimate and the leave-one-out baseline among them
   /// (``ReinforceEstimator/Baseline/leaveOneOutPerGroup(draws:)``): unbiased.
   case rloo
+  /// DisARM, for bits only: antithetic pairs of draws, unbiased (see
+  /// ``Estimator/disarmSurrogate(logits:sample:loss:)``).
+  case disarm
 
   /// The estimator called `name` (its raw value, such as `st-gs`).
   ///
@@ -37,7 +40,11 @@ public enum EstimatorKind: String, CaseIterable, Codable, Sendable {
 
   /// Whether the estimator's gradient depends on a temperature (REINFORCE, RLOO and plain
   /// straight-through ignore it).
-  public var usesTemperature: Bool { self != .reinforce && self != .st && self != .rloo }
+  public var usesTemperature: Bool { self != .reinforce && self != .st && self != .rloo && self != .disarm }
+
+  /// Whether the estimator is defined for categorical variables (every one but DisARM, which is
+  /// defined for bits).
+  public var appliesToCategories: Bool { self != .disarm }
 
   /// Whether the estimator adds a score-function term to the loss (REINFORCE and RLOO) rather
   /// than passing the gradient through its sample.
@@ -110,11 +117,15 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   /// finite positive `gap` for `gst`, and 2 to ``maximumDraws`` `draws` for `rloo` (whose
   /// baseline is then the leave-one-out among them, whatever `baseline` says). `movingAverage`
   /// starts REINFORCE's moving-average baseline (as saved from ``movingAverage``, to continue a run).
+  /// `bits` says that the estimator will draw bits (``sampleBits(logits:using:)``), which
+  /// `disarm` requires.
   public init(
     _ kind: EstimatorKind, temperature: Scalar, conditionalSamples: Int = 10,
-    baseline: ReinforceEstimator<Scalar>.Baseline = .none, movingAverage: Scalar = 0, gap: Scalar = 1, draws: Int = 4
+    baseline: ReinforceEstimator<Scalar>.Baseline = .none, movingAverage: Scalar = 0, gap: Scalar = 1, draws: Int = 4,
+    bits: Bool = false
   ) throws(DistributionError) {
     try DistributionLimits.validate(temperature: temperature)
+    if !bits, !kind.appliesToCategories { throw .unsupported("\(kind.rawValue) is defined for Bernoulli variables only") }
     if kind == .rloo, !(2...Self.maximumDraws).contains(draws) {
       throw .invalidParameter(name: "RLOO draws (must be 2 to \(Self.maximumDraws))", value: Double(draws))
     }
@@ -137,7 +148,7 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
     case .reinmax: reinMax = try ReinMaxEstimator(temperature: temperature)
     case .gst: gapped = try GappedStraightThroughEstimator(temperature: temperature, gap: .fixed(gap))
     case .gstP: gapped = try GappedStraightThroughEstimator(temperature: temperature, gap: .probabilityDependent)
-    case .reinforce, .st, .gs, .stGS, .rloo: break
+    case .reinforce, .st, .gs, .stGS, .rloo, .disarm: break
     }
     self.temperature = temperature
   }
@@ -148,7 +159,13 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   /// The draws of the variables that one estimate uses: `draws` for `rloo`, 1 for the others.
   /// A caller gives the estimator each row of logits this many times in a row (and averages
   /// the estimates of the copies), as ``EstimatorLab`` and the VAE do.
-  public var drawsPerEstimate: Int { kind == .rloo ? draws : 1 }
+  public var drawsPerEstimate: Int {
+    switch kind {
+    case .rloo: draws
+    case .disarm: 2
+    default: 1
+    }
+  }
 
   /// REINFORCE's baseline (unused by the other kinds).
   public var baseline: ReinforceEstimator<Scalar>.Baseline { reinforce.baseline }
@@ -174,25 +191,30 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
     case .gumbelRao: return gumbelRao!.sample(logits: logits, using: key)
     case .reinmax: return reinMax!.sample(logits: logits, using: key)
     case .gst, .gstP: return gapped!.sample(logits: logits, using: key)
+    case .disarm: preconditionFailure("disarm draws bits only (sampleBits), as its initialiser was told")
     }
   }
 
   /// Whether ``surrogateLoss(logits:sample:loss:)`` returns the loss unchanged: every
   /// estimator but REINFORCE and RLOO, whose score-function term the others carry in their
   /// samples' derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
-  public var surrogateIsTheLoss: Bool { !kind.usesScoreFunction }
+  public var surrogateIsTheLoss: Bool { !kind.usesScoreFunction && kind != .disarm }
 
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
-    surrogateIsTheLoss ? loss : reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss)
+    if surrogateIsTheLoss { return loss }
+    if kind == .disarm { return disarmSurrogate(logits: logits, sample: sample, loss: loss) }
+    return reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss)
   }
 
   /// The surrogate loss of groups of latents that share one loss (an image's latents; see
   /// ``ReinforceEstimator/groupedSurrogateLoss(logits:sample:loss:bits:)``): the loss itself,
-  /// plus REINFORCE's score-function term for `reinforce` and `rloo`.
+  /// plus REINFORCE's score-function term for `reinforce` and `rloo`, and DisARM's for `disarm`.
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func groupedSurrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>, bits: Bool) -> Tensor<Scalar> {
-    surrogateIsTheLoss ? loss : reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)
+    if surrogateIsTheLoss { return loss }
+    if kind == .disarm { return disarmSurrogate(logits: logits, sample: sample, loss: loss) }
+    return reinforce.groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: bits)
   }
 
   /// Advances a moving-average baseline past `losses` (only `reinforce` keeps one).

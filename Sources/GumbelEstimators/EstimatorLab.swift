@@ -1,3 +1,4 @@
+import Foundation
 import _Differentiation
 import GumbelDistributions
 import GumbelRandom
@@ -12,8 +13,12 @@ public enum EstimatorLab {
     case exact
     case sampling(EstimatorKind)
 
-    /// Every method, exact first, by the names the command line uses.
-    public static var all: [Method] { [.exact] + EstimatorKind.allCases.map { .sampling($0) } }
+    /// Every method for categorical variables, exact first, by the names the command line uses.
+    public static var all: [Method] { [.exact] + EstimatorKind.allCases.filter(\.appliesToCategories).map { .sampling($0) } }
+
+    /// The methods for bits (``BitProblem``): exact, `reinforce`, `rloo`, `st`, `gs`, `st-gs`
+    /// and `disarm`.
+    public static var allForBits: [Method] { [.exact] + [.reinforce, .rloo, .st, .gs, .stGS, .disarm].map { .sampling($0) } }
 
     public var name: String {
       switch self {
@@ -54,6 +59,97 @@ public enum EstimatorLab {
     }
   }
 
+  /// The objective `f(b) = (V . b - T)^2` of independent bits `b_i ~ Bernoulli(sigmoid(l_i))`.
+  public struct BitProblem: Equatable, Sendable {
+    public let logits: [Double]
+    public let values: [Double]
+    public let target: Double
+    /// The most bits a problem may have: its exact gradient enumerates `2^n` values.
+    public static let maximumBits = 16
+
+    /// A problem, checked: 1 to ``maximumBits`` finite logits, as many finite values (default
+    /// `1, 2, ..., n`), a finite target.
+    public init(logits: [Double], values: [Double]? = nil, target: Double = 0) throws(DistributionError) {
+      guard !logits.isEmpty else { throw .empty }
+      guard logits.count <= Self.maximumBits else {
+        throw .invalidParameter(name: "number of bits (at most \(Self.maximumBits))", value: Double(logits.count))
+      }
+      if let bad = logits.firstIndex(where: { !$0.isFinite }) {
+        throw .unsupported("logit \(bad) is \(logits[bad]): the logits of bits must be finite")
+      }
+      let values = values ?? (1...logits.count).map(Double.init)
+      guard values.count == logits.count else { throw .shapeMismatch(expected: [logits.count], actual: [values.count]) }
+      guard values.allSatisfy(\.isFinite), target.isFinite else { throw .invalidParameter(name: "values and target", value: .nan) }
+      self.logits = logits
+      self.values = values
+      self.target = target
+    }
+
+    /// `f(b)`.
+    public func objective(_ bits: [Double]) -> Double {
+      let dot = zip(values, bits).reduce(0) { $0 + $1.0 * $1.1 }
+      return (dot - target) * (dot - target)
+    }
+
+    /// `d/dl_i E[f(b)] = sum_b P(b) (b_i - p_i) f(b)`, exactly, over the `2^n` values of `b`.
+    public var exactGradient: [Double] {
+      let n = logits.count
+      let p = logits.map { 1 / (1 + Foundation.exp(-$0)) }
+      var gradient = [Double](repeating: 0, count: n)
+      for index in 0..<(1 << n) {
+        let b = (0..<n).map { Double((index >> $0) & 1) }
+        let probability = (0..<n).reduce(1.0) { $0 * (b[$1] == 1 ? p[$1] : 1 - p[$1]) }
+        let f = objective(b)
+        for i in 0..<n { gradient[i] += probability * (b[i] - p[i]) * f }
+      }
+      return gradient
+    }
+  }
+
+  /// `samples` independent estimates of the gradient of `E[f(b)]` for bits by `method` (each
+  /// from `drawsPerEstimate` consecutive draws, averaged: 2 for DisARM, `draws` for RLOO).
+  /// - Returns: one row of `n` per estimate.
+  public static func estimates(
+    of problem: BitProblem, method: Method, temperature: Double, samples: Int, key: PRNGKey, draws: Int = 4
+  ) throws(DistributionError) -> [[Double]] {
+    let n = problem.logits.count
+    guard samples >= 1 else { throw .invalidParameter(name: "sample count", value: Double(samples)) }
+    guard case .sampling(let kind) = method else { return Array(repeating: problem.exactGradient, count: samples) }
+    let estimator = try Estimator<Double>(kind, temperature: temperature, draws: draws, bits: true)
+    let perEstimate = estimator.drawsPerEstimate
+    let logits = Tensor(shape: [samples * perEstimate, n], scalars: (0..<(samples * perEstimate)).flatMap { _ in problem.logits })
+    let values = Tensor(problem.values)
+    let target = problem.target
+    let gradients = gradient(at: logits) { l in
+      let b = estimator.sampleBits(logits: l, using: key)
+      let loss = ((b * values).sumAlongLastAxis() - target).squared()
+      return estimator.groupedSurrogateLoss(logits: l, sample: b, loss: loss, bits: true).sum()
+    }
+    return averagedGroups(gradients.rows, size: perEstimate)
+  }
+
+  /// Bias, variance and mean squared error of `method` on bits from `samples` estimates.
+  public static func measure(
+    _ problem: BitProblem, method: Method, temperature: Double, samples: Int, key: PRNGKey, draws: Int = 4
+  ) throws(DistributionError) -> Statistics {
+    let exact = problem.exactGradient
+    if method == .exact { return statistics(of: [exact], method: .exact, exact: exact) }
+    let rows = try estimates(of: problem, method: method, temperature: temperature, samples: samples, key: key, draws: draws)
+    return statistics(of: rows, method: method, exact: exact)
+  }
+
+  /// The mean of each group of `size` consecutive rows.
+  static func averagedGroups(_ rows: [[Double]], size: Int) -> [[Double]] {
+    guard size > 1 else { return rows }
+    return stride(from: 0, to: rows.count, by: size).map { (first: Int) -> [Double] in
+      var mean = [Double](repeating: 0, count: rows[first].count)
+      for row in rows[first..<(first + size)] {
+        for j in mean.indices { mean[j] += row[j] / Double(size) }
+      }
+      return mean
+    }
+  }
+
   /// The mean and variance of `samples` independent estimates.
   public struct Statistics: Sendable {
     public let method: Method
@@ -88,11 +184,7 @@ public enum EstimatorLab {
       let loss = ((z * values).sumAlongLastAxis() - target).squared()
       return estimator.surrogateLoss(logits: l, sample: z, loss: loss).sum()
     }
-    let rows = gradients.rows
-    guard perEstimate > 1 else { return rows }
-    return (0..<samples).map { e in
-      (0..<k).map { j in (0..<perEstimate).reduce(0) { $0 + rows[e * perEstimate + $1][j] } / Double(perEstimate) }
-    }
+    return averagedGroups(gradients.rows, size: perEstimate)
   }
 
   /// Bias, variance and mean squared error of `method` from `samples` estimates.
@@ -100,14 +192,15 @@ public enum EstimatorLab {
     _ problem: Problem, method: Method, temperature: Double, samples: Int, key: PRNGKey,
     conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none, gap: Double = 1, draws: Int = 4
   ) throws(DistributionError) -> Statistics {
-    if method == .exact {
-      let exact = problem.exactGradient
-      let zeros = [Double](repeating: 0, count: exact.count)
-      return Statistics(method: .exact, mean: exact, variance: zeros, exact: exact, bias: 0, meanSquaredError: 0)
-    }
+    let exact = problem.exactGradient
+    if method == .exact { return statistics(of: [exact], method: .exact, exact: exact) }
     let rows = try estimates(of: problem, method: method, temperature: temperature, samples: samples, key: key,
                              conditionalSamples: conditionalSamples, baseline: baseline, gap: gap, draws: draws)
-    let exact = problem.exactGradient
+    return statistics(of: rows, method: method, exact: exact)
+  }
+
+  /// The statistics of `rows` of estimates against `exact` (zero variance for one row).
+  static func statistics(of rows: [[Double]], method: Method, exact: [Double]) -> Statistics {
     let n = Double(rows.count)
     let mean = (0..<exact.count).map { j in rows.reduce(0) { $0 + $1[j] } / n }
     let variance = (0..<exact.count).map { j in

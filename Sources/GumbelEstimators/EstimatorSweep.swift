@@ -81,7 +81,7 @@ public struct EstimatorSweep: Equatable, Sendable {
                          standardError: (variance / Double(sampleCount)).squareRoot())
     }
     var series: [Series] = []
-    for kind in EstimatorKind.allCases {
+    for kind in EstimatorKind.allCases where kind.appliesToCategories {
       guard kind.usesTemperature else {
         series.append(Series(kind: kind, measurements: [try measure(kind, at: nil)]))
         continue

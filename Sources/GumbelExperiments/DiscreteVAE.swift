@@ -25,9 +25,9 @@ extension Sequential {
 
 /// The kind of each latent variable of a ``DiscreteVAE``.
 public enum LatentType: String, CaseIterable, Codable, Sendable {
-  /// `K` classes, coded one-hot, with a uniform prior `1 / K`.
+  /// `K` classes, coded one-hot, with a uniform prior `1 / K` (or a learned one).
   case categorical
-  /// A bit, with a uniform prior `1 / 2` (the paper's "Bernoulli (200)").
+  /// A bit, with a uniform prior `1 / 2` (or a learned one; the paper's "Bernoulli (200)").
   case bernoulli
 }
 
@@ -83,6 +83,12 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     decoder = .perceptron(sizes: [codeSize, hiddenSizes[1], hiddenSizes[0], pixelCount], keys: &keys, initializer: initializer)
   }
 
+  /// The prior's logits as the model uses them: ``priorLogits`` if it ``learnsPrior``, zeros
+  /// (uniform) otherwise, whatever ``priorLogits`` holds.
+  public var activePriorLogits: Tensor<Scalar> {
+    learnsPrior ? priorLogits : Tensor(repeating: 0, shape: priorLogits.shape)
+  }
+
   /// The logits of each latent: `K` for a categorical latent, 1 for a bit.
   public var logitsPerLatent: Int { latentType == .bernoulli ? 1 : categoryCount }
 
@@ -119,10 +125,16 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     return network.second(h2)
   }
 
-  /// The estimator's sample of the latents for `logits` (one-hot codes, or bits).
+  /// The estimator's sample of the latents for `logits` (one-hot codes, or bits). Bits are
+  /// drawn with one row per image (the same draws, element by element), so that an estimator
+  /// that pairs consecutive rows (DisARM) pairs an image's two copies.
   @differentiable(reverse, wrt: logits)
   func sampleLatents(logits: Tensor<Scalar>, estimator: Estimator<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
-    latentType == .bernoulli ? estimator.sampleBits(logits: logits, using: key) : estimator.sample(logits: logits, using: key)
+    guard withoutDerivative(at: latentType) == .bernoulli else { return estimator.sample(logits: logits, using: key) }
+    let shape = withoutDerivative(at: logits).shape
+    let images = shape[0] / withoutDerivative(at: latentCount)
+    return estimator.sampleBits(logits: logits.reshaped(to: [images, withoutDerivative(at: latentCount)]), using: key)
+      .reshaped(to: shape)
   }
 
   /// `KL(q || p)` of each latent, `[batch * N]`: to the uniform prior,
@@ -272,7 +284,7 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// The decoder's pixel probabilities for `count` latents drawn from the prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
     let logits = Tensor(shape: [count * latentCount, logitsPerLatent],
-                        scalars: Array([[Scalar]](repeating: priorLogits.scalars, count: count).joined()))
+                        scalars: Array([[Scalar]](repeating: activePriorLogits.scalars, count: count).joined()))
     return decode(drawLatents(logits: logits, key: key)).sigmoid()
   }
 

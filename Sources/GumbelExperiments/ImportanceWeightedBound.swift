@@ -26,9 +26,10 @@ extension DiscreteVAE {
     let logQ = bits ? logits.logSigmoid().scalars : logits.logSoftmax().scalars
     let logQOfZero = bits ? (Tensor(repeating: 0, shape: logits.shape) - logits).logSigmoid().scalars : []
     // log p of each value of each latent, from the prior's logits (zeros when it is uniform), in Double.
-    let logPriorTable = bits ? [] : Self.logSoftmaxRows(priorLogits)
-    let logPriorOfOne = bits ? priorLogits.scalars.map { -Self.softplus(-Double($0)) } : []
-    let logPriorOfZero = bits ? priorLogits.scalars.map { -Self.softplus(Double($0)) } : []
+    let prior = activePriorLogits
+    let logPriorTable = bits ? [] : Self.logSoftmaxRows(prior)
+    let logPriorOfOne = bits ? prior.scalars.map { -Self.softplus(-Double($0)) } : []
+    let logPriorOfZero = bits ? prior.scalars.map { -Self.softplus(Double($0)) } : []
     var runningMax = [Double](repeating: -.infinity, count: batch)
     var runningSum = [Double](repeating: 0, count: batch)
     var first = 0

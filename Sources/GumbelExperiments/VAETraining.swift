@@ -86,7 +86,7 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
   public func makeEstimator(step: Int = 0, movingAverage: Float = 0) throws -> Estimator<Float> {
     let baseline: ReinforceEstimator<Float>.Baseline = baselineDecay.map { .movingAverage(decay: Float($0)) } ?? .none
     return try Estimator(estimator, temperature: Float(estimatorTemperature(step: step)), baseline: baseline,
-                         movingAverage: movingAverage, draws: draws)
+                         movingAverage: movingAverage, draws: draws, bits: latentType == .bernoulli)
   }
 
   /// Checks the settings.
@@ -111,6 +111,8 @@ public struct VAETrainingConfiguration: Codable, Equatable, Sendable {
     try require(evaluationSamples > 0, "evaluation needs at least one sample per image")
     try require(epochBoundSamples >= 0 && epochBoundSamples <= 1_000_000,
                 "the bound after each epoch takes 0 to 1000000 draws per image, not \(epochBoundSamples)")
+    try require(estimator.appliesToCategories || latentType == .bernoulli,
+                "the \(estimator.rawValue) estimator is defined for Bernoulli latents only (--latent-type bernoulli)")
     try require((2...Estimator<Float>.maximumDraws).contains(draws),
                 "RLOO takes 2 to \(Estimator<Float>.maximumDraws) draws per image, not \(draws)")
     if let decay = baselineDecay {

@@ -15,7 +15,7 @@ import GumbelRandom
 /// the same key, so the curves differ by the temperature and the estimator alone.
 ///
 /// The bias is measured from a finite sample, so it includes Monte Carlo noise of about
-/// `sqrt(variance / sampleCount)`: REINFORCE is unbiased, and its measured bias is that noise.
+/// `sqrt(variance / sampleCount)`: REINFORCE and RLOO are unbiased, and their measured bias is that noise.
 ///
 ///     let problem = try EstimatorLab.Problem(logits: [0, 0, 0, 0, 0])
 ///     let sweep = try EstimatorSweep(problem: problem, temperatures: [0.1, 0.2, 0.5, 1, 2, 5],
@@ -183,6 +183,7 @@ public struct EstimatorFigure: Figure, Sendable {
     case .gst: return Palette.black
     case .gstP: return Palette.yellow
     case .rloo: return Palette.mutedInk
+    case .disarm: return Palette.ink  // bits only: never in this (categorical) figure
     }
   }
 
@@ -232,6 +233,7 @@ public struct EstimatorFigure: Figure, Sendable {
     case .gst: return "gapped ST (gap 1)"
     case .gstP: return "gapped ST (gap of p)"
     case .rloo: return "RLOO, 4 draws (no τ)"
+    case .disarm: return "DisARM (bits)"
     }
   }
 
@@ -242,7 +244,7 @@ public struct EstimatorFigure: Figure, Sendable {
 
   /// The note under the legend, on how to read the bias.
   static let note = "Measured biases include Monte Carlo noise of about √(variance/N); hollow markers lie within "
-    + "two standard errors of 0. REINFORCE is unbiased."
+    + "two standard errors of 0. REINFORCE and RLOO are unbiased."
   static let noteGap = 10.0
   static let noteLineHeight = FontSize.panelSubtitle + 3
 

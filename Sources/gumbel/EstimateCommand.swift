@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel estimate`: the bias and variance of gradient estimators on one objective.
@@ -7,8 +8,10 @@ struct Estimate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure gradient estimators of d/dlogits E[(V . z - T)^2] against the exact gradient.")
 
-  @Option(help: "exact, \(EstimatorKind.nameList), or all (default: all).", transform: EstimatorChoice.parse)
+  @Option(help: "exact, \(EstimatorKind.nameList), or all (default: all; disarm is for bits).", transform: EstimatorChoice.parse)
   var estimator: EstimatorChoice = .all
+  @Option(help: "categorical (one variable; --logits or --probs of its classes) or bernoulli (independent bits; --logits or --probs of each bit).")
+  var latent: LatentType = .categorical
   @OptionGroup var categories: CategoryOptions
   @Option(parsing: .unconditional, help: "The values V (default 0,1,...,K-1).")
   var values: NumberList<Double>?
@@ -43,24 +46,33 @@ struct Estimate: ParsableCommand {
   }
 
   func run() throws {
-    let methods = estimator.methods
+    let methods = estimator.methods(for: latent)
     guard samples >= 1, samples <= 10_000_000 else { throw CLIError("--samples must be between 1 and 10000000, not \(samples)") }
-    let problem = try EstimatorLab.Problem(logits: try categories.checkedLogits(as: Double.self), values: values?.values, target: target)
     guard (2...Estimator<Double>.maximumDraws).contains(draws) else {
       throw CLIError("--draws must be between 2 and \(Estimator<Double>.maximumDraws), not \(draws)")
     }
-    guard samples * problem.logits.count * max(raoSamples, draws, 1) <= 1 << 26 else {
-      throw CLIError("--samples x categories x --rao-samples (or --draws) exceeds \(1 << 26)")
-    }
     try DistributionLimits.validate(temperature: temperature)
     guard gap > 0, gap.isFinite else { throw CLIError("--gap must be finite and positive, not \(gap)") }
+    // Either a categorical problem or one of bits, the other nil.
+    let problem = latent == .categorical
+      ? try EstimatorLab.Problem(logits: try categories.checkedLogits(as: Double.self), values: values?.values, target: target) : nil
+    let bitProblem = latent == .bernoulli
+      ? try EstimatorLab.BitProblem(logits: try bitLogits(), values: values?.values, target: target) : nil
+    let width = problem?.logits.count ?? bitProblem!.logits.count
+    guard samples * width * max(raoSamples, draws, 1) <= 1 << 26 else {
+      throw CLIError("--samples x categories x --rao-samples (or --draws) exceeds \(1 << 26)")
+    }
 
     var results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)] = []
     for method in methods {
       do {
-        let statistics = try EstimatorLab.measure(problem, method: method, temperature: temperature, samples: samples,
-                                                  key: PRNGKey(seed: seed), conditionalSamples: raoSamples, baseline: baseline.baseline,
-                                                  gap: gap, draws: draws)
+        let key = PRNGKey(seed: seed)
+        let statistics = if let bitProblem {
+          try EstimatorLab.measure(bitProblem, method: method, temperature: temperature, samples: samples, key: key, draws: draws)
+        } else {
+          try EstimatorLab.measure(problem!, method: method, temperature: temperature, samples: samples, key: key,
+                                   conditionalSamples: raoSamples, baseline: baseline.baseline, gap: gap, draws: draws)
+        }
         results.append((method, .success(statistics)))
       } catch {
         // With one estimator the error is the answer; in a table it is a row.
@@ -69,6 +81,16 @@ struct Estimate: ParsableCommand {
       }
     }
     print(format == .json ? json(results) : table(results))
+  }
+
+  /// Each bit's logit: `--logits` (finite), or `log(p / (1 - p))` of `--probs` (each in (0, 1)).
+  func bitLogits() throws -> [Double] {
+    if let logits = categories.logits?.values { return logits }
+    let probabilities = categories.probabilities!.values
+    if let bad = probabilities.firstIndex(where: { !($0 > 0 && $0 < 1) }) {
+      throw CLIError("--probs of bits must each be in (0, 1); probability \(bad) is \(probabilities[bad])")
+    }
+    return probabilities.map { Foundation.log($0 / (1 - $0)) }
   }
 
   func json(_ results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)]) -> String {
@@ -89,7 +111,8 @@ struct Estimate: ParsableCommand {
   func table(_ results: [(EstimatorLab.Method, Result<EstimatorLab.Statistics, DistributionError>)]) -> String {
     func cell(_ x: Double) -> String { x.formatted(digits: 5) }
     var lines = [
-      "f(z) = (V . z - T)^2, temperature \(temperature), \(samples) estimates each (seed \(seed))",
+      (latent == .bernoulli ? "f(b) = (V . b - T)^2 of independent bits" : "f(z) = (V . z - T)^2")
+        + ", temperature \(temperature), \(samples) estimates each (seed \(seed))",
       "estimator    bias        mse         total variance  mean gradient",
     ]
     for (method, result) in results {

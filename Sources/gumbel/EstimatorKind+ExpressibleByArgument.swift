@@ -1,4 +1,5 @@
 import ArgumentParser
+import GumbelExperiments
 import GumbelKit
 
 /// Estimator names on the command line: `--estimator st-gs`.
@@ -14,21 +15,27 @@ extension EstimatorKind: ExpressibleByArgument {
   static var nameList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-/// `estimate --estimator`: `exact`, an estimator's name, or `all`.
+/// `estimate --estimator`: `exact`, an estimator's name, or `all` (every one that applies to
+/// the variables: ``EstimatorLab/Method/all`` or ``EstimatorLab/Method/allForBits``).
 struct EstimatorChoice {
-  /// The methods chosen, in the order they are reported.
-  let methods: [EstimatorLab.Method]
+  /// The method chosen, or `nil` for all.
+  let method: EstimatorLab.Method?
   let name: String
 
   init?(argument: String) {
     if argument == "all" {
-      methods = EstimatorLab.Method.all
+      method = nil
     } else if let method = EstimatorLab.Method(name: argument) {
-      methods = [method]
+      self.method = method
     } else {
       return nil
     }
     name = argument
+  }
+
+  /// The methods chosen for `latent` variables, in the order they are reported.
+  func methods(for latent: LatentType) -> [EstimatorLab.Method] {
+    method.map { [$0] } ?? (latent == .bernoulli ? EstimatorLab.Method.allForBits : EstimatorLab.Method.all)
   }
 
   /// The choice named `argument`, refused with the same message as an unknown estimator.
@@ -41,5 +48,5 @@ struct EstimatorChoice {
 
   static let all = EstimatorChoice(argument: "all")!
 
-  static var allValueStrings: [String] { EstimatorLab.Method.all.map(\.name) + ["all"] }
+  static var allValueStrings: [String] { ["exact"] + EstimatorKind.allCases.map(\.rawValue) + ["all"] }
 }

@@ -153,10 +153,12 @@ struct TrainVAE: ParsableCommand {
 
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let checkpointPath = (out as NSString).appendingPathComponent("checkpoint.gvae")
-    let state: VAETrainingState
+    var state: VAETrainingState
     if resume {
       state = try Checkpoint.read(from: checkpointPath)
       try Checkpoint.validate(state, continues: configuration, dataFingerprint: fingerprint, path: checkpointPath)
+      // What is evaluated after each epoch is this run's choice, not the saved one's.
+      state.configuration.epochBoundSamples = configuration.epochBoundSamples
       guard state.model.pixelCount == pixels else {
         throw CheckpointError.mismatch(path: checkpointPath, reason: "it has \(state.model.pixelCount) pixels per image, the data \(pixels)")
       }

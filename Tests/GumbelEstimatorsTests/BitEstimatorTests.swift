@@ -92,7 +92,7 @@ import Testing
   /// every estimator whose forward value is a bit; `gs` gives values in (0, 1).
   @Test(arguments: EstimatorKind.allCases)
   func drawsAreBernoulliAndGradientsFinite(kind: EstimatorKind) throws {
-    let estimator = try Estimator<Double>(kind, temperature: kind == .reinmax ? 1 : 0.5)
+    let estimator = try Estimator<Double>(kind, temperature: kind == .reinmax ? 1 : 0.5, bits: true)
     let count = 4000
     var ones = [Double](repeating: 0, count: 3)
     for s in 0..<count {

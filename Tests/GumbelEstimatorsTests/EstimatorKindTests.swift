@@ -12,14 +12,14 @@ import Testing
   @Test func codedAsTheirNames() throws {
     let kinds = EstimatorKind.allCases
     let json = String(decoding: try JSONEncoder().encode(kinds), as: UTF8.self)
-    #expect(json == #"["reinforce","st","gs","st-gs","gumbel-rao","reinmax","gst","gst-p","rloo"]"#)
+    #expect(json == #"["reinforce","st","gs","st-gs","gumbel-rao","reinmax","gst","gst-p","rloo","disarm"]"#)
     #expect(try JSONDecoder().decode([EstimatorKind].self, from: Data(json.utf8)) == kinds)
   }
 
   @Test func anUnknownNameHasOneMessage() throws {
     #expect(throws: UnknownEstimatorName(name: "magic")) { try EstimatorKind(name: "magic") }
     #expect(UnknownEstimatorName(name: "magic").description
-      == #"unknown estimator "magic"; expected one of reinforce, st, gs, st-gs, gumbel-rao, reinmax, gst, gst-p, rloo"#)
+      == #"unknown estimator "magic"; expected one of reinforce, st, gs, st-gs, gumbel-rao, reinmax, gst, gst-p, rloo, disarm"#)
     #expect(try EstimatorKind(name: "gumbel-rao") == .gumbelRao)
     do {
       _ = try JSONDecoder().decode([EstimatorKind].self, from: Data(#"["st","magic"]"#.utf8))
@@ -30,8 +30,8 @@ import Testing
   }
 
   @Test func rules() throws {
-    #expect(EstimatorKind.allCases.filter { !$0.usesTemperature } == [.reinforce, .st, .rloo])
-    #expect(EstimatorKind.allCases.map(\.minimumTemperature) == [0, 0, 0, 0, 0, 1, 0, 0, 0])
+    #expect(EstimatorKind.allCases.filter { !$0.usesTemperature } == [.reinforce, .st, .rloo, .disarm])
+    #expect(EstimatorKind.allCases.map(\.minimumTemperature) == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0])
     #expect(EstimatorKind.reinmax.usableTemperature(0.5) == 1)
     #expect(EstimatorKind.reinmax.usableTemperature(2) == 2)
     #expect(EstimatorKind.gs.usableTemperature(0.5) == 0.5)

@@ -1,4 +1,5 @@
 import _GumbelTestSupport
+import Foundation
 import GumbelDistributions
 import GumbelEstimators
 import GumbelRandom
@@ -78,5 +79,89 @@ import Testing
       #expect(rao.variance[k] <= stGS.variance[k], "category \(k)")
     }
     #expect(rao.meanSquaredError < stGS.meanSquaredError)
+  }
+}
+
+/// The estimators for bits against a numpy Monte Carlo of their published formulas
+/// (BitEstimatorMeans in EstimatorMeans.swift), with the same tolerance as for categories.
+@Suite struct BitEstimatorMeanTests {
+  static let problem = try! EstimatorLab.BitProblem(logits: BitEstimatorMeans.logits, values: BitEstimatorMeans.values,
+                                                    target: BitEstimatorMeans.target)
+  static let samples = 10_000
+
+  @Test(arguments: BitEstimatorMeans.cases.indices)
+  func meanMatchesTheNumpyMonteCarloOfThePublishedFormula(index: Int) throws {
+    let expected = BitEstimatorMeans.cases[index]
+    let statistics = try EstimatorLab.measure(Self.problem, method: EstimatorLab.Method(name: expected.estimator)!,
+                                              temperature: expected.temperature, samples: Self.samples, key: PRNGKey(seed: 21),
+                                              draws: EstimatorMeans.rlooDraws)
+    for k in expected.mean.indices {
+      let standardError = (statistics.variance[k] / Double(Self.samples) + expected.squaredStandardError[k]).squareRoot()
+      #expect(abs(statistics.mean[k] - expected.mean[k]) <= max(4.5 * standardError, 1e-12),
+              "\(expected.estimator) at temperature \(expected.temperature), bit \(k): \(statistics.mean[k]) vs \(expected.mean[k])")
+    }
+  }
+
+  /// The exact gradient by enumeration against central finite differences of `E[f(b)]`, itself
+  /// summed over the `2^n` values of `b`.
+  @Test func theExactGradientIsTheDerivativeOfTheExpectation() throws {
+    let problem = Self.problem
+    func expectation(_ logits: [Double]) -> Double {
+      let p = logits.map { 1 / (1 + exp(-$0)) }
+      return (0..<8).reduce(0.0) { total, index in
+        let b = (0..<3).map { Double((index >> $0) & 1) }
+        return total + (0..<3).reduce(1.0) { $0 * (b[$1] == 1 ? p[$1] : 1 - p[$1]) } * problem.objective(b)
+      }
+    }
+    let h = 1e-6
+    for i in 0..<3 {
+      var up = problem.logits, down = problem.logits
+      up[i] += h
+      down[i] -= h
+      #expect(abs((expectation(up) - expectation(down)) / (2 * h) - problem.exactGradient[i]) < 1e-8)
+    }
+  }
+
+  /// DisARM and RLOO are unbiased, with less variance than one-draw REINFORCE; DisARM's two
+  /// draws are antithetic, RLOO's four independent.
+  @Test func disarmAndRlooAreUnbiasedWithLessVarianceThanReinforce() throws {
+    let reinforce = try EstimatorLab.measure(Self.problem, method: .sampling(.reinforce), temperature: 1, samples: Self.samples,
+                                             key: PRNGKey(seed: 30))
+    for kind in [EstimatorKind.disarm, .rloo] {
+      let statistics = try EstimatorLab.measure(Self.problem, method: .sampling(kind), temperature: 1, samples: Self.samples,
+                                                key: PRNGKey(seed: 31))
+      for k in statistics.exact.indices {
+        let standardError = (statistics.variance[k] / Double(Self.samples)).squareRoot()
+        #expect(abs(statistics.mean[k] - statistics.exact[k]) <= 4.5 * standardError, "\(kind), bit \(k)")
+        #expect(statistics.variance[k] < reinforce.variance[k], "\(kind), bit \(k)")
+      }
+    }
+  }
+
+  /// DisARM's pairs: the second draw of a pair is `1[1 - u < p]` for the first's `u`, so the
+  /// two agree wherever both thresholds fall on the same side, and a bit of logit 0 always differs.
+  @Test func disarmDrawsAntitheticPairs() {
+    let logits = Tensor<Double>(shape: [2000, 2], scalars: (0..<2000).flatMap { _ in [0.0, 3.0] })
+    let bits = DisARM.antitheticBits(logits: logits, key: PRNGKey(seed: 3)).rows
+    for pair in 0..<1000 {
+      #expect(bits[2 * pair][0] != bits[2 * pair + 1][0])  // p = 1/2: exactly one of u, 1 - u is below it
+    }
+    let ones = bits.map { $0[1] }.reduce(0, +) / 2000
+    #expect(abs(ones - 1 / (1 + exp(-3.0))) < 5 * (0.05 / 2000).squareRoot())
+  }
+
+  @Test func badBitProblemsAreTypedErrors() {
+    #expect(throws: DistributionError.self) { try EstimatorLab.BitProblem(logits: [.nan, 1]) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.BitProblem(logits: [-.infinity, 1]) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.BitProblem(logits: []) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.BitProblem(logits: [Double](repeating: 0, count: 17)) }
+    #expect(throws: DistributionError.self) { try EstimatorLab.BitProblem(logits: [0, 1], values: [1]) }
+    // DisARM is for bits only.
+    #expect(throws: DistributionError.unsupported("disarm is defined for Bernoulli variables only")) {
+      try Estimator<Double>(.disarm, temperature: 1)
+    }
+    #expect(throws: DistributionError.self) {
+      try EstimatorLab.measure(EstimatorMeanTests.problem, method: .sampling(.disarm), temperature: 1, samples: 10, key: PRNGKey(seed: 0))
+    }
   }
 }

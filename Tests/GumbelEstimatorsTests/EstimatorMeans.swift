@@ -30,3 +30,21 @@ enum EstimatorMeans {
     (estimator: "rloo", temperature: 0x1.0000000000000p+0, mean: [0x1.da6b889d7f45ap-3, -0x1.2cbefe665b9a7p-6, -0x1.7933e35c57f1fp-2, 0x1.3d941de800e25p-3], squaredStandardError: [0x1.0e6de26f14764p-25, 0x1.3c3b1a69f7401p-29, 0x1.1eec98ecf718cp-25, 0x1.a82c798877c68p-26]),
   ]
 }
+
+/// The same for independent bits, f(b) = (V . b - T)^2 (4 draws per rloo estimate).
+enum BitEstimatorMeans {
+  static let logits: [Double] = [0x1.3333333333333p-2, -0x1.3333333333333p+0, 0x1.999999999999ap-1]
+  static let values: [Double] = [0x1.0000000000000p+0, -0x1.0000000000000p+1, 0x1.0000000000000p-1]
+  static let target: Double = 0x1.6666666666666p-1
+  static let cases: [(estimator: String, temperature: Double, mean: [Double], squaredStandardError: [Double])] = [
+    (estimator: "exact", temperature: 0x1.0000000000000p+0, mean: [-0x1.3e607f29b643cp-3, 0x1.1c6229d021914p-1, -0x1.289785172180ep-4], squaredStandardError: [0x0.0p+0, 0x0.0p+0, 0x0.0p+0]),
+    (estimator: "reinforce", temperature: 0x1.0000000000000p+0, mean: [-0x1.40a7d872b0795p-3, 0x1.1cb50fa58b2b0p-1, -0x1.284ce82f9a36cp-4], squaredStandardError: [0x1.391a4d081fb2bp-21, 0x1.0150c58f5f17bp-20, 0x1.2edb8ddd27228p-21]),
+    (estimator: "rloo", temperature: 0x1.0000000000000p+0, mean: [-0x1.3f6d4801f4a0ap-3, 0x1.1cbf7ee2a5d4cp-1, -0x1.296c40e2918f0p-4], squaredStandardError: [0x1.1f49cf0fba79ap-23, 0x1.67c58602e687ep-23, 0x1.132ec5ef74190p-23]),
+    (estimator: "st", temperature: 0x1.0000000000000p+0, mean: [-0x1.e90fe3520362bp-4, 0x1.63e50c45eda81p-3, -0x1.abf2582285dbdp-5], squaredStandardError: [0x1.030c8b8896a9fp-23, 0x1.125d2c560af91p-22, 0x1.8cb37202ebb99p-26]),
+    (estimator: "gs", temperature: 0x1.0000000000000p-1, mean: [-0x1.3c2dfaf9b7da7p-3, 0x1.a61074145dc25p-2, -0x1.284303cf94a4ep-4], squaredStandardError: [0x1.76f3cd5b6698dp-24, 0x1.4287d2c362546p-22, 0x1.82b252f8c1be7p-26]),
+    (estimator: "gs", temperature: 0x1.0000000000000p+1, mean: [-0x1.13a75fbd2bd9ep-3, 0x1.1698e82767f14p-2, -0x1.0e2dfeb8996cbp-4], squaredStandardError: [0x1.264dbab349aecp-28, 0x1.2920e94fb46f7p-26, 0x1.32e6c4c3eca64p-30]),
+    (estimator: "st-gs", temperature: 0x1.0000000000000p-1, mean: [-0x1.e1fe9f74d2092p-4, 0x1.51bf9ffa79adep-2, -0x1.c5c0b1859a021p-5], squaredStandardError: [0x1.58775da514310p-23, 0x1.6c78f992f5880p-21, 0x1.375a61d8d0ebep-25]),
+    (estimator: "st-gs", temperature: 0x1.0000000000000p+1, mean: [-0x1.b6b77ad93593cp-5, 0x1.e19936885e05dp-4, -0x1.af8ccf3eed90ep-6], squaredStandardError: [0x1.a0821aa7ecad5p-26, 0x1.a0d0aba5a3b6dp-24, 0x1.914bf3beebaf3p-28]),
+    (estimator: "disarm", temperature: 0x1.0000000000000p+0, mean: [-0x1.3b4e0d54e2117p-3, 0x1.1ba2c5b33adbdp-1, -0x1.29a17415a74a6p-4], squaredStandardError: [0x1.035e9ef72a6c1p-22, 0x1.49f8225f9636bp-22, 0x1.2eabe06d5b2ccp-22]),
+  ]
+}

@@ -21,7 +21,7 @@ import Testing
 
   @Test func pointsAreTheLabsMeasurements() throws {
     let figure = try Self.figure()
-    #expect(figure.series.map(\.kind) == EstimatorKind.allCases)
+    #expect(figure.series.map(\.kind) == EstimatorKind.allCases.filter(\.appliesToCategories))
     #expect(figure.exactGradient.count == 5 && abs(figure.exactGradient[4] - 2) < 1e-9)
     for series in figure.series {
       if !series.kind.usesTemperature {
@@ -51,7 +51,7 @@ import Testing
     let figure = try Self.figure(temperatures: [0.5, 0.1, 0.5], samples: 20)
     #expect(figure.temperatures == [0.1, 0.5])
     #expect(figure.series(.reinmax) == nil)
-    #expect(figure.series.count == EstimatorKind.allCases.count - 1)
+    #expect(figure.series.count == EstimatorKind.allCases.filter(\.appliesToCategories).count - 1)
     let svg = try ParsedSVG(figure.svg())
     #expect(!svg.elements(classed: "legend-label").compactMap(\.stringValue).contains { $0.hasPrefix("ReinMax") })
   }
@@ -66,7 +66,7 @@ import Testing
       let xLabels = svg.elements(classed: "tick-label", in: svg.elements(classed: "x-axis", in: panel)[0])
       #expect(xLabels.compactMap(\.stringValue) == ["0.2", "1", "4"])
       let series = svg.elements(classed: "series", in: panel)
-      #expect(series.compactMap { ParsedSVG.attribute($0, "data-estimator") } == EstimatorKind.allCases.map(\.rawValue))
+      #expect(series.compactMap { ParsedSVG.attribute($0, "data-estimator") } == EstimatorKind.allCases.filter(\.appliesToCategories).map(\.rawValue))
       for group in series {
         let kind = try #require(EstimatorKind(rawValue: ParsedSVG.attribute(group, "data-estimator") ?? ""))
         let references = svg.elements(classed: "reference-line", in: group)
