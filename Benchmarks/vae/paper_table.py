@@ -211,14 +211,27 @@ def mean_spread(values):
     return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f} ({len(values)} seeds)"
 
 
+def difference(swift, jax, field):
+    """The difference of the two means, with its standard error when both have 2 seeds or more."""
+    a = [r[field] for r in swift if r.get(field) is not None]
+    b = [r[field] for r in jax if r.get(field) is not None]
+    if not a or not b:
+        return "—"
+    d = statistics.mean(a) - statistics.mean(b)
+    if len(a) < 2 or len(b) < 2:
+        return f"{d:+.2f}"
+    se = (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5
+    return f"{d:+.2f} ± {se:.2f}"
+
+
 def table(args):
     results = done_results()
     groups = {}
     for r in results:
         groups.setdefault((r["config"], r["estimator"], r["implementation"]), []).append(r)
     lines = [f"| latents | estimator | Swift: test −ELBO | Swift: test NLL bound ({BOUND_SAMPLES:,} draws) | "
-             "JAX peer: test −ELBO | JAX peer: bound | paper (Jang et al. 2017, Table 1) |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "JAX peer: test −ELBO | JAX peer: bound | Swift − JAX: −ELBO, bound | paper (Jang et al. 2017, Table 1) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for config in CONFIGS:
         for estimator in ESTIMATORS:
             swift = groups.get((config, estimator, "swift"), [])
@@ -228,6 +241,7 @@ def table(args):
             lines.append(f"| {config} | {estimator} | {mean_spread([r['testNegELBO'] for r in swift])} | "
                          f"{mean_spread([r['testNLLBound'] for r in swift])} | "
                          f"{mean_spread([r['testNegELBO'] for r in jax])} | {mean_spread([r['testNLLBound'] for r in jax])} | "
+                         f"{difference(swift, jax, 'testNegELBO')}, {difference(swift, jax, 'testNLLBound')} | "
                          f"{PAPERS.get((config, estimator), '—')} |")
     text = "\n".join(lines) + "\n"
     print(text)
@@ -239,29 +253,31 @@ def table(args):
 
 
 def curves_svg(results):
-    """The test bound after every epoch (CURVE_BOUND_SAMPLES draws per image; the negative ELBO in a
-    panel whose cells have no bound curve), one line per estimator and implementation (its lowest
-    seed), one panel per latent type; a dot at the end marks the final BOUND_SAMPLES-draw bound."""
+    """The test bound after every epoch (CURVE_BOUND_SAMPLES draws per image; for a cell without
+    that curve, its test negative ELBO, dotted), one line per estimator and implementation (its
+    lowest seed), one panel per latent type; a dot at the end marks the final BOUND_SAMPLES-draw bound."""
     colors = {"st-gs": "#1f77b4", "gs": "#ff7f0e", "st": "#2ca02c", "reinforce": "#d62728",
-              "gumbel-rao": "#9467bd", "reinmax": "#8c564b"}
+              "gumbel-rao": "#9467bd", "reinmax": "#8c564b", "gst": "#000000", "gst-p": "#bcbd22",
+              "rloo": "#7f7f7f", "disarm": "#17becf"}
     panels = [c for c in CONFIGS if any(r["config"] == c for r in results)]
     width, height, margin = 420, 300, 50
     parts = []
+
+    def metric(r):
+        return "testNLLBound" if any("testNLLBound" in pt for pt in r["curve"]) else "testNegELBO"
+
     for p, config in enumerate(panels):
         rows = [r for r in results if r["config"] == config and r["curve"]]
-        metric = "testNLLBound" if any("testNLLBound" in pt for r in rows for pt in r["curve"]) else "testNegELBO"
-        rows = [r for r in rows if any(metric in pt for pt in r["curve"])]
         rows = [r for r in rows if r["seed"] == min(x["seed"] for x in rows if x["estimator"] == r["estimator"]
                                                       and x["implementation"] == r["implementation"])]
-        values = [pt[metric] for r in rows for pt in r["curve"] if metric in pt]
+        values = [pt[metric(r)] for r in rows for pt in r["curve"] if metric(r) in pt]
         values += [r["testNLLBound"] for r in rows if r.get("testNLLBound") is not None]
         if not values:
             continue
         low, high = min(values), min(max(values), min(values) + 60)
         x0 = p * width
-        label = f"test bound ({CURVE_BOUND_SAMPLES} draws)" if metric == "testNLLBound" else "test −ELBO"
-        parts.append(f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-size="14">{config}: {label}, '
-                     f'dot: {BOUND_SAMPLES:,} draws</text>')
+        parts.append(f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-size="13">{config}: test bound '
+                     f'({CURVE_BOUND_SAMPLES} draws; dotted: −ELBO), dot: {BOUND_SAMPLES:,} draws</text>')
         parts.append(f'<rect x="{x0 + margin}" y="{margin}" width="{width - 1.5 * margin}" height="{height - 2 * margin}" '
                      'fill="none" stroke="#999"/>')
         for t in range(5):
@@ -277,9 +293,11 @@ def curves_svg(results):
             return f"{x:.1f}", f"{y:.1f}"
 
         for r in sorted(rows, key=lambda r: (r["estimator"], r["implementation"])):
-            points = " ".join(",".join(xy(pt["epoch"], pt[metric])) for pt in r["curve"] if metric in pt)
-            dash = ' stroke-dasharray="4 3"' if r["implementation"] == "jax" else ""
-            color = colors[r["estimator"]]
+            m = metric(r)
+            points = " ".join(",".join(xy(pt["epoch"], pt[m])) for pt in r["curve"] if m in pt)
+            dash = ' stroke-dasharray="1 3"' if m == "testNegELBO" else (
+                ' stroke-dasharray="4 3"' if r["implementation"] == "jax" else "")
+            color = colors.get(r["estimator"], "#444444")
             parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="1.5"{dash}>'
                          f'<title>{r["cell"]}</title></polyline>')
             if r.get("testNLLBound") is not None:
@@ -290,7 +308,7 @@ def curves_svg(results):
         for j, (estimator, impl) in enumerate(legend):
             y = margin + 14 + 14 * j
             parts.append(f'<text x="{x0 + width - margin}" y="{y}" text-anchor="end" font-size="10" '
-                         f'fill="{colors[estimator]}">{estimator}{" (JAX, dashed)" if impl == "jax" else ""}</text>')
+                         f'fill="{colors.get(estimator, "#444444")}">{estimator}{" (JAX, dashed)" if impl == "jax" else ""}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{max(1, len(panels)) * width}" height="{height}" '
             f'font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n')
 
