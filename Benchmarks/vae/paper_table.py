@@ -324,10 +324,11 @@ def main():
     p.add_argument("--epochs", type=int, default=EPOCHS, help="a smoke test's shorter runs (not the protocol)")
     p.add_argument("--bound-samples", type=int, default=BOUND_SAMPLES, help="a smoke test's fewer draws (not the protocol)")
     p.add_argument("--results", type=Path, default=RESULTS, help="where cells' results go")
+    p.add_argument("--seeds", type=int, nargs="+", default=SEEDS, help="the seeds of the matrix (default 0 1 2)")
     args = p.parse_args()
     if (args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES) and args.results.resolve() == RESULTS.resolve():
         p.error("--epochs and --bound-samples change the protocol: give such runs their own --results directory")
-    globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples)
+    globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples, SEEDS=args.seeds)
     if args.jobs < 1:
         p.error("--jobs must be at least 1")
     return {"run": run, "list": list_cells, "table": table}[args.action](args)

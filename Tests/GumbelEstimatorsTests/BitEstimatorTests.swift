@@ -1,5 +1,6 @@
 import _Differentiation
 import Foundation
+import GumbelDistributions
 import GumbelEstimators
 import GumbelRandom
 import GumbelTensor
@@ -55,6 +56,35 @@ import Testing
       let sd = sqrt(values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1))
       #expect(abs(mean - exact[j]) < 5 * sd / sqrt(Double(values.count)), "logit \(j): \(mean) vs \(exact[j])")
     }
+  }
+
+  /// Every estimator on hostile bits: logits from -1e4 to 1e4 (probabilities that round to 0
+  /// and 1), temperatures from 1e-4 to 1e4, in Float and Double: bits are 0 or 1 (or in
+  /// [0, 1] for gs), gradients finite, and a bit of probability 0 or 1 is never the other.
+  @Test(arguments: EstimatorKind.allCases, [1e-4, 1.0, 1e4])
+  func hostileBitsGiveFiniteGradients(kind: EstimatorKind, temperature: Double) throws {
+    let row: [Double] = [-1e4, -80, -1e-7, 0, 3, 80, 1e4]
+    func check<Scalar: DistributionFloatingPoint>(_: Scalar.Type) throws {
+      let estimator = try Estimator<Scalar>(kind, temperature: Scalar(kind == .reinmax ? max(temperature, 1) : temperature), bits: true)
+      let logits = Tensor<Scalar>(shape: [8, 7], scalars: (0..<8).flatMap { _ in row.map { Scalar($0) } })
+      let weights = Tensor<Scalar>([1, -2, 0.5, 3, -1, 2, 0.25])
+      for seed in 0..<5 {
+        let key = PRNGKey(seed: Int64(seed))
+        let b = estimator.sampleBits(logits: logits, using: key)
+        let g = gradient(at: logits) { l -> Scalar in
+          let b = estimator.sampleBits(logits: l, using: key)
+          let loss = ((b * weights).sumAlongLastAxis() - Scalar(0.7)).squared()
+          return estimator.groupedSurrogateLoss(logits: l, sample: b, loss: loss, bits: true).sum()
+        }
+        #expect(g.scalars.allSatisfy { $0.isFinite }, "\(kind) at \(temperature), \(Scalar.self)")
+        #expect(b.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+        for r in b.rows where kind != .gs {
+          #expect(r[0] == 0 && r[6] == 1, "\(kind): \(r)")
+        }
+      }
+    }
+    try check(Float.self)
+    try check(Double.self)
   }
 
   /// RLOO on bits: the logits given 4 times in a row, each copy's loss against the leave-one-out
