@@ -7,10 +7,10 @@ import GumbelTensor
 /// binary latents of a VAE (Jang, Gu & Poole, 2017, section 4.2, "Bernoulli (200)"):
 ///
 /// - `reinforce` and `rloo`: `b` itself, no gradient through it;
-/// - `disarm`: `b` in antithetic pairs of rows (``DisARM/antitheticBits(logits:key:)``), no
-///   gradient through it; ``disarmSurrogate(logits:sample:loss:)`` adds DisARM's term;
 ///   ``groupedSurrogateLoss(logits:sample:loss:bits:)`` adds the score-function term
 ///   `stop_gradient(f - baseline) * sum_j log p(b_j)`;
+/// - `disarm`: `b` in antithetic pairs of rows (``DisARM/antitheticBits(logits:key:)``), no
+///   gradient through it; ``disarmSurrogate(logits:sample:loss:)`` adds DisARM's term;
 /// - `st`: `b` forward, the gradient of `sigmoid(logits)` backward (Bengio et al., 2013);
 /// - `gs`: the relaxed sample `sigmoid((logit + L) / tau)` of ``RelaxedBernoulli`` (the binary
 ///   Concrete of Maddison, Mnih & Teh, 2017), `L` standard logistic noise;

@@ -196,15 +196,14 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
   }
 
   /// Whether ``surrogateLoss(logits:sample:loss:)`` returns the loss unchanged: every
-  /// estimator but REINFORCE and RLOO, whose score-function term the others carry in their
-  /// samples' derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
+  /// estimator but REINFORCE, RLOO and DisARM, whose terms (score function, antithetic
+  /// difference) the others carry in their samples' derivatives instead. A caller may then skip the surrogate's (zero-valued) terms.
   public var surrogateIsTheLoss: Bool { !kind.usesScoreFunction && kind != .disarm }
 
+  /// The grouped surrogate with one row per group (``groupedSurrogateLoss(logits:sample:loss:bits:)``).
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
-    if surrogateIsTheLoss { return loss }
-    if kind == .disarm { return disarmSurrogate(logits: logits, sample: sample, loss: loss) }
-    return reinforce.surrogateLoss(logits: logits, sample: sample, loss: loss)
+    groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: false)
   }
 
   /// The surrogate loss of groups of latents that share one loss (an image's latents; see

@@ -112,20 +112,11 @@ public enum EstimatorLab {
   public static func estimates(
     of problem: BitProblem, method: Method, temperature: Double, samples: Int, key: PRNGKey, draws: Int = 4
   ) throws(DistributionError) -> [[Double]] {
-    let n = problem.logits.count
     guard samples >= 1 else { throw .invalidParameter(name: "sample count", value: Double(samples)) }
     guard case .sampling(let kind) = method else { return Array(repeating: problem.exactGradient, count: samples) }
     let estimator = try Estimator<Double>(kind, temperature: temperature, draws: draws, bits: true)
-    let perEstimate = estimator.drawsPerEstimate
-    let logits = Tensor(shape: [samples * perEstimate, n], scalars: (0..<(samples * perEstimate)).flatMap { _ in problem.logits })
-    let values = Tensor(problem.values)
-    let target = problem.target
-    let gradients = gradient(at: logits) { l in
-      let b = estimator.sampleBits(logits: l, using: key)
-      let loss = ((b * values).sumAlongLastAxis() - target).squared()
-      return estimator.groupedSurrogateLoss(logits: l, sample: b, loss: loss, bits: true).sum()
-    }
-    return averagedGroups(gradients.rows, size: perEstimate)
+    return sampledGradients(estimator, logits: problem.logits, values: problem.values, target: problem.target, samples: samples,
+                            key: key, bits: true)
   }
 
   /// Bias, variance and mean squared error of `method` on bits from `samples` estimates.
@@ -169,20 +160,26 @@ public enum EstimatorLab {
     of problem: Problem, method: Method, temperature: Double, samples: Int, key: PRNGKey,
     conditionalSamples: Int = 10, baseline: ReinforceEstimator<Double>.Baseline = .none, gap: Double = 1, draws: Int = 4
   ) throws(DistributionError) -> [[Double]] {
-    let k = problem.logits.count
     guard samples >= 1 else { throw .invalidParameter(name: "sample count", value: Double(samples)) }
     guard case .sampling(let kind) = method else { return Array(repeating: problem.exactGradient, count: samples) }
     let estimator = try Estimator<Double>(kind, temperature: temperature, conditionalSamples: conditionalSamples, baseline: baseline,
                                           gap: gap, draws: draws)
-    // Each estimate's draws are consecutive rows (one row, but for RLOO), averaged below.
+    return sampledGradients(estimator, logits: problem.logits, values: problem.values, target: problem.target, samples: samples,
+                            key: key, bits: false)
+  }
+
+  /// `samples` estimates by `estimator` of the gradient of `E[(V . z - T)^2]` with respect to
+  /// `logits`, `z` a one-hot row or (`bits`) a row of bits: each estimate's draws are
+  /// consecutive rows (``Estimator/drawsPerEstimate``, one but for RLOO and DisARM), averaged.
+  static func sampledGradients(_ estimator: Estimator<Double>, logits row: [Double], values: [Double], target: Double,
+                               samples: Int, key: PRNGKey, bits: Bool) -> [[Double]] {
     let perEstimate = estimator.drawsPerEstimate
-    let logits = Tensor(shape: [samples * perEstimate, k], scalars: (0..<(samples * perEstimate)).flatMap { _ in problem.logits })
-    let values = Tensor(problem.values)
-    let target = problem.target
+    let logits = Tensor(shape: [samples * perEstimate, row.count], scalars: (0..<(samples * perEstimate)).flatMap { _ in row })
+    let v = Tensor(values)
     let gradients = gradient(at: logits) { l in
-      let z = estimator.sample(logits: l, using: key)
-      let loss = ((z * values).sumAlongLastAxis() - target).squared()
-      return estimator.surrogateLoss(logits: l, sample: z, loss: loss).sum()
+      let z = bits ? estimator.sampleBits(logits: l, using: key) : estimator.sample(logits: l, using: key)
+      let loss = ((z * v).sumAlongLastAxis() - target).squared()
+      return estimator.groupedSurrogateLoss(logits: l, sample: z, loss: loss, bits: bits).sum()
     }
     return averagedGroups(gradients.rows, size: perEstimate)
   }

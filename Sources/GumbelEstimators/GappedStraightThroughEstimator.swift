@@ -56,18 +56,18 @@ public struct GappedStraightThroughEstimator<Scalar: DistributionFloatingPoint>:
   static func moves(logits: Tensor<Scalar>, oneHot: Tensor<Scalar>, gap: Gap) -> Tensor<Scalar> {
     let k = logits.columnCount
     var out = [Scalar](repeating: 0, count: logits.scalarCount)
-    let l = logits.scalars
+    let (l, h) = (logits.scalars, oneHot.scalars)
+    let probabilities = gap == .probabilityDependent ? logits.softmax().scalars : []
     for r in 0..<logits.rowCount {
       let row = (r * k)..<((r + 1) * k)
-      guard let d = row.first(where: { oneHot.scalars[$0] > 0 }), let top = row.map({ l[$0] }).max() else { continue }
+      guard let d = row.first(where: { h[$0] > 0 }), let top = l[row].max() else { continue }
       let rowGap: Scalar
       switch gap {
       case .fixed(let value):
         rowGap = value
       case .probabilityDependent:
-        // p_d from the row's softmax, shrunk by 1e-5 as the authors do so that p_d = 1 stays finite.
-        let total = row.reduce(Scalar(0)) { $0 + Scalar.exp(l[$1] - top) }
-        let p = Double(Scalar.exp(l[d] - top) / total) * (1 - 1e-5)
+        // p_d shrunk by 1e-5 as the authors do, so that p_d = 1 stays finite.
+        let p = Double(probabilities[d]) * (1 - 1e-5)
         rowGap = p > 0 ? Scalar(-Foundation.log1p(-p) / p) : 1  // the limit as p -> 0 is 1
       }
       for j in row where l[j] > -.infinity {

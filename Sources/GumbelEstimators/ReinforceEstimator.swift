@@ -49,9 +49,7 @@ public struct ReinforceEstimator<Scalar: DistributionFloatingPoint>: GradientEst
 
   @differentiable(reverse, wrt: (logits, sample, loss))
   public func surrogateLoss(logits: Tensor<Scalar>, sample: Tensor<Scalar>, loss: Tensor<Scalar>) -> Tensor<Scalar> {
-    let advantage = Self.advantages(losses: withoutDerivative(at: loss), baseline: baseline, movingAverage: movingAverage)
-    let logProbability = logits.logSoftmax().picking(columns: withoutDerivative(at: sample).argmax())
-    return loss + advantage * logProbability
+    groupedSurrogateLoss(logits: logits, sample: sample, loss: loss, bits: false)  // a group per row
   }
 
   /// The surrogate for groups of latents that share one loss (the latents of one image in a

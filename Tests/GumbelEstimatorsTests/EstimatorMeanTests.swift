@@ -103,14 +103,18 @@ import Testing
   }
 
   /// The exact gradient by enumeration against central finite differences of `E[f(b)]`, itself
-  /// summed over the `2^n` values of `b`.
+  /// summed over the `2^n` values of `b` with `f` written out here.
   @Test func theExactGradientIsTheDerivativeOfTheExpectation() throws {
     let problem = Self.problem
+    func f(_ b: [Double]) -> Double {
+      let dot = zip(BitEstimatorMeans.values, b).reduce(0) { $0 + $1.0 * $1.1 } - BitEstimatorMeans.target
+      return dot * dot
+    }
     func expectation(_ logits: [Double]) -> Double {
       let p = logits.map { 1 / (1 + exp(-$0)) }
       return (0..<8).reduce(0.0) { total, index in
         let b = (0..<3).map { Double((index >> $0) & 1) }
-        return total + (0..<3).reduce(1.0) { $0 * (b[$1] == 1 ? p[$1] : 1 - p[$1]) } * problem.objective(b)
+        return total + (0..<3).reduce(1.0) { $0 * (b[$1] == 1 ? p[$1] : 1 - p[$1]) } * f(b)
       }
     }
     let h = 1e-6
