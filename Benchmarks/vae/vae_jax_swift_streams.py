@@ -49,8 +49,15 @@ def main():
     parser.add_argument("--verbose", action="store_true", help="print a line per epoch on stderr")
     parser.add_argument("--latent-type", choices=["categorical", "bernoulli"], default="categorical")
     parser.add_argument("--latents", type=int, default=30, help="N, the number of latent variables")
+    parser.add_argument("--estimator", choices=["st-gs", "gs"], default="st-gs",
+                        help="straight-through Gumbel-softmax (the hard sample forward) or the relaxed sample")
+    parser.add_argument("--schedule", choices=["notebook", "paper"], default="notebook",
+                        help="notebook: temperature max(0.5, exp(-3e-4 t)), learning rate 1e-3; paper: "
+                             "paper_table.py's (temperature max(0.5, exp(-3e-5 t)) updated every 1,000 steps, "
+                             "learning rate 1e-3 times 0.9 every 1,000 steps)")
     args = parser.parse_args()
     binary = args.latent_type == "bernoulli"
+    straight_through = args.estimator == "st-gs"
     n, k, batch, samples = args.latents, 10, 100, 10
 
     train_x, test_x = load(args.data)
@@ -63,12 +70,12 @@ def main():
         if binary:
             noise = logits + jax.random.logistic(key, logits.shape)
             y = jax.nn.sigmoid(noise / tau)
-            z = y + jax.lax.stop_gradient((noise > 0).astype(y.dtype) - y)
+            z = y + jax.lax.stop_gradient((noise > 0).astype(y.dtype) - y) if straight_through else y
             return jnp.mean(reconstruction_loss(decoder(z), x) + kl_to_uniform(logits))
         g = jax.random.gumbel(key, logits.shape)
         y = jax.nn.softmax((logits + g) / tau)
         hard = jax.nn.one_hot(jnp.argmax(y, axis=-1), k)
-        z = hard - jax.lax.stop_gradient(y) + y
+        z = hard - jax.lax.stop_gradient(y) + y if straight_through else y
         return jnp.mean(reconstruction_loss(decoder(z), x) + kl_to_uniform(logits))
 
     def discrete_negative_elbo(x, key):
@@ -85,7 +92,12 @@ def main():
 
     loss_fn = hk.without_apply_rng(hk.transform(negative_elbo))
     eval_fn = hk.without_apply_rng(hk.transform(discrete_negative_elbo))
-    optimizer = optax.adam(1e-3)
+    if args.schedule == "paper":
+        optimizer = optax.adam(optax.exponential_decay(1e-3, 1000, 0.9, staircase=True))
+        temperature = lambda t: max(0.5, float(np.exp(-3e-5 * (t // 1000 * 1000))))  # noqa: E731
+    else:
+        optimizer = optax.adam(1e-3)
+        temperature = lambda t: max(0.5, float(np.exp(-3e-4 * t)))  # noqa: E731
 
     root = jax.random.PRNGKey(args.seed)
     init_key, shuffle_key, sample_key, eval_key = (jax.random.fold_in(root, i) for i in range(4))
@@ -120,7 +132,7 @@ def main():
         losses = []
         for s in range(len(train_x) // batch):
             x = jnp.asarray(train_x[order[s * batch:(s + 1) * batch]])
-            tau = max(0.5, float(np.exp(-3e-4 * t)))
+            tau = temperature(t)
             params, opt_state, loss = step(params, opt_state, jax.random.fold_in(sample_key, t), x, tau)
             losses.append(loss)
             t += 1
