@@ -8,7 +8,7 @@ struct GumbelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gumbel",
     abstract: "Differentiable sampling of discrete variables: JAX-compatible keys, Gumbel-softmax, straight-through.",
-    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Estimate.self, OptimizeToy.self, Plot.self, TrainVAE.self, Bench.self])
+    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Estimate.self, OptimizeToy.self, Plot.self, TrainVAE.self, VAEGradient.self, Bench.self])
 
   /// Runs the tool; every error becomes one line on standard error and a non-zero exit.
   static func main() {

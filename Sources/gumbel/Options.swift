@@ -74,3 +74,19 @@ struct CategoryOptions: ParsableArguments {
 /// A dimension list such as `2,3`, checked by the samplers (a negative one is an error there).
 typealias ShapeList = NumberList<Int>
 extension LatentType: ExpressibleByArgument {}
+
+/// Runs `body` with the kernels limited to `threads`, turning the library's typed errors of
+/// data, checkpoints, training and measurement into ``CLIError``s: their one-line descriptions.
+func runLibraryWork(threads: Int, _ body: () throws -> Void) throws {
+  do {
+    try Parallelism.$maxThreads.withValue(threads) { try body() }
+  } catch let error as DataError {
+    throw CLIError(error.description)
+  } catch let error as CheckpointError {
+    throw CLIError(error.description)
+  } catch let error as TrainingError {
+    throw CLIError(error.description)
+  } catch let error as VAEGradientLab<Float>.Failure {
+    throw CLIError(error.description)
+  }
+}

@@ -113,15 +113,7 @@ struct TrainVAE: ParsableCommand {
   }
 
   func run() throws {
-    do {
-      try Parallelism.$maxThreads.withValue(threads) { try train() }
-    } catch let error as DataError {
-      throw CLIError(error.description)
-    } catch let error as CheckpointError {
-      throw CLIError(error.description)
-    } catch let error as TrainingError {
-      throw CLIError(error.description)
-    }
+    try runLibraryWork(threads: threads) { try train() }
   }
 
   /// The vendored data file: in the working directory's Data/, or beside this package's sources.

@@ -50,3 +50,27 @@ import GumbelPlot
     #expect(grid.captions == ["image", "model", "image", "model"])
   }
 }
+
+/// The estimator dot plot: a dot per estimator, point and panel, where the numbers say.
+@Suite struct GradientQualityFigureTests {
+  @Test func oneDotPerMeasurementAndPanel() {
+    let figure = GradientQualityFigure(title: "gradients", rows: ["a", "b"], points: [
+      .init(name: "start", values: [.init(relativeBias: 0.1, biasNoise: 0.01, relativeStandardDeviation: 1, cosine: 0.5),
+                                    .init(relativeBias: 10, biasNoise: 0.1, relativeStandardDeviation: 100, cosine: -0.5)]),
+      .init(name: "end", values: [.init(relativeBias: 1, biasNoise: 0.01, relativeStandardDeviation: 1, cosine: 1), nil]),
+    ])
+    let lines = figure.svg().split(separator: "\n").map(String.init)
+    func dots(_ color: String) -> [String] { lines.filter { $0.hasPrefix("<circle") && $0.contains("fill=\"\(color)\"") } }
+    // Three measurements in three panels, and a legend dot per point.
+    #expect(dots("#1f77b4").count == 2 * 3 + 1)
+    #expect(dots("#d62728").count == 1 * 3 + 1)
+    // Noise ticks: one per measurement, grey.
+    #expect(lines.filter { $0.hasPrefix("<line") && $0.contains("stroke=\"#999\"") }.count == 3 + 1)
+    // The cosine panel spans [-1, 1] when a cosine is negative: 0.5 sits at three quarters, -0.5
+    // at one quarter of its 230 units from x = 90 + 2 * 260.
+    func cx(_ line: String) -> Double { Double(line.split(separator: "\"")[1])! }
+    let cosineDots = dots("#1f77b4").map(cx).filter { $0 > 610 }.sorted()
+    #expect(cosineDots == [610 + 57.5, 610 + 172.5])
+    #expect(lines.contains { $0.contains(">relative bias |mean - exact| / |exact|</text>") })
+  }
+}
