@@ -153,7 +153,7 @@ public struct Estimator<Scalar: DistributionFloatingPoint>: GradientEstimator {
     self.temperature = temperature
   }
 
-  /// The most draws per estimate ``init(_:temperature:conditionalSamples:baseline:movingAverage:gap:draws:)`` accepts.
+  /// The most draws per estimate ``init(_:temperature:conditionalSamples:baseline:movingAverage:gap:draws:bits:)`` accepts.
   public static var maximumDraws: Int { 1024 }
 
   /// The draws of the variables that one estimate uses: `draws` for `rloo`, 1 for the others.
