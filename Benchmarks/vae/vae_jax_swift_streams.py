@@ -55,6 +55,9 @@ def main():
                         help="notebook: temperature max(0.5, exp(-3e-4 t)), learning rate 1e-3; paper: "
                              "paper_table.py's (temperature max(0.5, exp(-3e-5 t)) updated every 1,000 steps, "
                              "learning rate 1e-3 times 0.9 every 1,000 steps)")
+    parser.add_argument("--haiku-init", action="store_true",
+                        help="initial weights as vae_jax.py draws them (Haiku's initialiser and its keys), "
+                             "the other streams as the Swift run's")
     args = parser.parse_args()
     binary = args.latent_type == "bernoulli"
     straight_through = args.estimator == "st-gs"
@@ -67,6 +70,8 @@ def main():
 
     def negative_elbo(x, tau, key):
         logits = encoder(x)
+        if key is None:  # Haiku's own initialisation (--haiku-init): the peer's order of keys
+            key = hk.next_rng_key()
         if binary:
             noise = logits + jax.random.logistic(key, logits.shape)
             y = jax.nn.sigmoid(noise / tau)
@@ -103,7 +108,10 @@ def main():
     init_key, shuffle_key, sample_key, eval_key = (jax.random.fold_in(root, i) for i in range(4))
     params = loss_fn.init(jax.random.PRNGKey(0), jnp.zeros((batch, pixels)), 1.0, jax.random.PRNGKey(0))
     key = init_key
-    for module in ["encoder", "decoder"]:
+    if args.haiku_init:
+        peer_init = hk.transform(lambda x, tau: negative_elbo(x, tau, None))
+        params = peer_init.init(jax.random.split(root, 4)[0], jnp.zeros((batch, pixels)), 1.0)
+    for module in ([] if args.haiku_init else ["encoder", "decoder"]):
         for layer in range(3):
             name = f"{module}/~/linear_{layer}"
             fan_in, fan_out = params[name]["w"].shape
