@@ -2,6 +2,7 @@ import _Differentiation
 import Foundation
 import GumbelDistributions
 import GumbelEstimators
+import GumbelPlot
 import GumbelRandom
 import GumbelTensor
 
@@ -56,6 +57,13 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
   let centredReconstruction: Tensor<Scalar>
   /// `mean_b m_b`, added back to the value (a constant: its mean over images is the same).
   let meanReconstruction: Scalar
+  /// ``exactNegativeELBO(model:)`` at ``model``.
+  public private(set) var exactLoss: Double = 0
+  /// The exact gradient of ``exactNegativeELBO(model:)`` with respect to the encoder's
+  /// parameters at ``model``, flattened (weights and biases, layer by layer), in `Double`.
+  public private(set) var exactGradient: [Double] = []
+  /// `|g*|`, the exact gradient's Euclidean norm.
+  public private(set) var exactGradientNorm: Double = 0
 
   /// What goes wrong in setting up a measurement.
   public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -78,7 +86,8 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
     }
   }
 
-  /// A lab for `model` on `images` (`[batch, pixels]`, binary): decodes every configuration once.
+  /// A lab for `model` on `images` (`[batch, pixels]`, binary): decodes every configuration once
+  /// and takes the exact loss and gradient.
   /// (Specialised for `Float` here, the command line's type: a generic call from another module
   /// would run every tensor operation through protocol witnesses, several times slower.)
   @_specialize(exported: true, where Scalar == Float)
@@ -122,6 +131,11 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
     let means = (0..<batch).map { b in losses[(b * count)..<((b + 1) * count)].reduce(0, +) / Double(count) }
     centredReconstruction = Tensor(shape: [batch, count], scalars: losses.indices.map { Scalar(losses[$0] - means[$0 / count]) })
     meanReconstruction = Scalar(means.reduce(0, +) / Double(batch))
+
+    let (loss, gradient) = valueWithGradient(at: model) { exactNegativeELBO(model: $0) }
+    exactLoss = Double(loss)
+    exactGradient = Self.flattened(gradient)
+    exactGradientNorm = Self.norm(exactGradient)
   }
 
   /// `values^latents` if it is at most ``maxConfigurations``, else `nil`.
@@ -152,15 +166,6 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
     return (expectedReconstruction + kl + Tensor(withoutDerivative(at: meanReconstruction))).mean()
   }
 
-  /// The exact gradient of ``exactNegativeELBO(model:)`` with respect to the encoder's
-  /// parameters, flattened (weights and biases, layer by layer), in `Double`.
-  public var exactGradient: [Double] { Self.exactGradient(of: self) }
-
-  @_specialize(exported: true, where Scalar == Float)
-  static func exactGradient(of lab: Self) -> [Double] {
-    flattened(gradient(at: lab.model) { lab.exactNegativeELBO(model: $0) })
-  }
-
   /// One estimator's measurement.
   public struct Measurement: Equatable, Sendable {
     /// The estimator.
@@ -184,14 +189,11 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
   }
 
   /// Measures `estimator` over `draws` estimates with keys `key.fold(in: s)`, against
-  /// `exact` (``exactGradient``, passed in so that it is computed once for many estimators).
-  /// Memory does not grow with `draws`: the estimates are summed as they come.
+  /// ``exactGradient``. Memory does not grow with `draws`: the estimates are summed as they come.
   @_specialize(exported: true, where Scalar == Float)
-  public func measure(_ estimator: Estimator<Scalar>, draws: Int, key: PRNGKey, exact: [Double]) throws(Failure) -> Measurement {
+  public func measure(_ estimator: Estimator<Scalar>, draws: Int, key: PRNGKey) throws(Failure) -> Measurement {
     guard draws >= 2 else { throw .tooFewDraws(draws) }
-    precondition(exact.count == model.encoder.parameters.reduce(0) { $0 + $1.scalarCount },
-                 "the exact gradient has \(exact.count) entries, not one per encoder parameter")
-    let exactNorm = Self.norm(exact)
+    let (exact, exactNorm) = (exactGradient, exactGradientNorm)
     var sum = [Double](repeating: 0, count: exact.count)
     var squaredNorms = 0.0, cosines = 0.0
     for s in 0..<draws {
@@ -223,4 +225,12 @@ public struct VAEGradientLab<Scalar: DistributionFloatingPoint> {
   }
 
   static func norm(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+}
+
+extension GradientQualityFigure.Value {
+  /// The numbers of `measurement` that the figure draws.
+  public init<Scalar>(_ measurement: VAEGradientLab<Scalar>.Measurement) {
+    self.init(relativeBias: measurement.relativeBias, biasNoise: measurement.biasNoise,
+              relativeStandardDeviation: measurement.relativeStandardDeviation, cosine: measurement.cosine)
+  }
 }

@@ -175,10 +175,7 @@ struct VAEGradient: ParsableCommand {
       title: "\(describe(model)): encoder gradient against the exact one (\(estimates) estimates, \(batch.shape[0]) images)",
       rows: kinds.map(\.rawValue),
       points: points.map { point in
-        .init(name: point.name, values: point.measurements.map {
-          .init(relativeBias: $0.relativeBias, biasNoise: $0.biasNoise, relativeStandardDeviation: $0.relativeStandardDeviation,
-                cosine: $0.cosine)
-        })
+        .init(name: point.name, values: point.measurements.map(GradientQualityFigure.Value.init))
       })
     try figure.write(to: (out as NSString).appendingPathComponent("vae-gradient.svg"))
     let json = self.json(points, model: model, images: batch.shape[0])
@@ -193,20 +190,18 @@ struct VAEGradient: ParsableCommand {
   /// Every chosen estimator at `model`, with the same keys.
   func measure(_ model: DiscreteVAE<Float>, on batch: Tensor<Float>, name: String, epoch: Int) throws -> Point {
     let lab = try VAEGradientLab(model: model, images: batch)
-    let exact = lab.exactGradient
     let key = VAETrainer.keys(seed: seed).sampling.fold(in: 0x6772_6164)   // "grad"
     let text = format == .text
-    let exactNorm = exact.reduce(0) { $0 + $1 * $1 }.squareRoot()
     if text {
       say("\(name): \(describe(model)), \(lab.configurationCount) configurations, \(batch.shape[0]) images, "
-        + String(format: "|exact gradient| %.4g, exact -ELBO %.3f", exactNorm, Double(lab.exactNegativeELBO(model: model))))
+        + String(format: "|exact gradient| %.4g, exact -ELBO %.3f", lab.exactGradientNorm, lab.exactLoss))
       say("estimator    tau    rel. bias (noise)      rel. SD   cosine  cos(mean)")
     }
     var measurements = [VAEGradientLab<Float>.Measurement]()
     for kind in try chosenKinds(for: model.latentType) {
       let estimator = try Estimator<Float>(kind, temperature: Float(kind.usableTemperature(temperature)), draws: draws,
                                            bits: model.latentType == .bernoulli)
-      let m = try lab.measure(estimator, draws: estimates, key: key, exact: exact)
+      let m = try lab.measure(estimator, draws: estimates, key: key)
       measurements.append(m)
       if text {
         let tau = m.temperature.map { String(format: "%.2f", $0) } ?? "-"
@@ -215,7 +210,7 @@ struct VAEGradient: ParsableCommand {
                    m.cosine, m.cosineOfMean))
       }
     }
-    return Point(name: name, epoch: epoch, exactNorm: exactNorm, measurements: measurements)
+    return Point(name: name, epoch: epoch, exactNorm: lab.exactGradientNorm, measurements: measurements)
   }
 
   func describe(_ model: DiscreteVAE<Float>) -> String {
