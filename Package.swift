@@ -45,8 +45,10 @@ let package = Package(
     .target(
       name: "GumbelNN",
       dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelDistributions", "GumbelEstimators"]),
-    // Data sets: MNIST CSV and IDX readers, and a gzip (DEFLATE) decoder in Swift.
-    .target(name: "GumbelData"),
+    // zlib, the system library (Swift on Linux already needs zlib1g-dev; Apple's SDKs ship it).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    // Data sets: streaming MNIST CSV and IDX readers, gzip through zlib.
+    .target(name: "GumbelData", dependencies: ["CZlib"]),
     // SVG figures of the distributions: a small renderer and the notebook's plots.
     .target(
       name: "GumbelPlot",
@@ -71,7 +73,7 @@ let package = Package(
 
     .target(
       name: "_GumbelTestSupport",
-      dependencies: ["GumbelTensor"],
+      dependencies: ["GumbelTensor", "CZlib"],
       path: "Tests/_GumbelTestSupport"),
     .testTarget(
       name: "GumbelKernelsTests",
@@ -96,7 +98,7 @@ let package = Package(
                      "GumbelPlot", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelDataTests",
-      dependencies: ["GumbelData"]),
+      dependencies: ["GumbelData", "CZlib", "_GumbelTestSupport"]),
     .testTarget(
       name: "GumbelEstimatorsTests",
       dependencies: ["GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor", "_GumbelTestSupport", .product(name: "RealModule", package: "swift-numerics")],

@@ -8,6 +8,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
   case malformedLine(path: String, line: Int, reason: String)
   /// An IDX file whose header or size is wrong.
   case malformedIDX(path: String, reason: String)
+  /// Data larger than a reader was allowed to hold (a limit the caller chose).
+  case tooLarge(path: String, limit: Int)
   /// Images and labels that do not belong together, or a data set that cannot be split as asked.
   case mismatch(path: String, reason: String)
 
@@ -17,6 +19,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .corruptGzip(path, reason): "\(path) is not a valid gzip file: \(reason)"
     case let .malformedLine(path, line, reason): "\(path), line \(line): \(reason)"
     case let .malformedIDX(path, reason): "\(path) is not a valid IDX file: \(reason)"
+    case let .tooLarge(path, limit): "\(path) holds more than \(limit) bytes (decompressed)"
     case let .mismatch(path, reason): "\(path): \(reason)"
     }
   }
