@@ -8,11 +8,14 @@ struct GumbelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gumbel",
     abstract: "Differentiable sampling of discrete variables: JAX-compatible keys, Gumbel-softmax, straight-through.",
-    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Estimate.self, OptimizeToy.self, Plot.self, TrainVAE.self, VAEGradient.self, Bench.self])
+    subcommands: [Demo.self, Random.self, Sample.self, LogProb.self, Estimate.self, OptimizeToy.self, Plot.self, TrainVAE.self, VAEGradient.self, DataCheck.self, Bench.self])
 
   /// Runs the tool; every error becomes one line on standard error and a non-zero exit.
   static func main() {
     AllocatorTuning.keepFreedMemoryForReuse()
+    // A file-size limit (`ulimit -f`) makes a write fail with EFBIG, reported in one line like a
+    // full disk, instead of killing the process.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -14,8 +14,21 @@ enum JSONText {
   }
   static func array<T: BinaryInteger>(_ values: [T]) -> String { array(values.map { number($0) }) }
 
+  /// A JSON string: quotes, backslashes and control characters escaped (a path may hold any).
   static func string(_ s: String) -> String {
-    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
   }
 
   /// An object from ordered key-value pairs whose values are already JSON text.

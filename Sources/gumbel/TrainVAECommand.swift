@@ -66,9 +66,6 @@ struct TrainVAE: ParsableCommand {
   @Option(help: "text (progress and a summary per epoch) or json (one final object).")
   var format: OutputFormat = .text
 
-  /// Images of the test set per label, held out of the CSV data.
-  static let testImagesPerLabel = 100
-
   /// The command's own rules; the run's settings are checked by
   /// ``VAETrainingConfiguration/validate()``, as a library caller's are.
   func validate() throws {
@@ -116,26 +113,9 @@ struct TrainVAE: ParsableCommand {
     try runLibraryWork(threads: threads) { try train() }
   }
 
-  /// The vendored data file: in the working directory's Data/, or beside this package's sources.
-  static func defaultDataPath() -> String {
-    let relative = "Data/mnist_5k.csv.gz"
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let candidates = [relative, packageRoot.appendingPathComponent(relative).path]
-    return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? relative
-  }
-
-  /// The training and test images, binarised, as `[count, pixels]` tensors.
-  static func loadImages(from path: String) throws -> (train: LabeledImages, test: LabeledImages) {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      return try MNIST.readIDXDirectory(path)
-    }
-    return try MNIST.readCSV(path: path).holdingOutLast(testImagesPerLabel, path: path)
-  }
-
   func train() throws {
-    let dataPath = data ?? Self.defaultDataPath()
-    let (trainSet, testSet) = try Self.loadImages(from: dataPath)
+    let dataPath = data ?? MNISTDataSet.defaultPath()
+    let (trainSet, testSet, _) = try MNISTDataSet.load(from: dataPath)
     let pixels = trainSet.pixelsPerImage
     let trainImages = Tensor(shape: [trainSet.count, pixels], scalars: trainSet.binarized())
     let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
@@ -143,7 +123,7 @@ struct TrainVAE: ParsableCommand {
 
     let configuration = trainingConfiguration
 
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try FigureOutput.makeDirectory(out)
     let checkpointPath = (out as NSString).appendingPathComponent("checkpoint.gvae")
     var state: VAETrainingState
     if resume {
@@ -204,7 +184,7 @@ struct TrainVAE: ParsableCommand {
       boundText = String(format: ", test NLL bound %.2f (%d draws)", bound, boundSamples)
     }
     let summary = JSONText.object(fields)
-    try Data((summary + "\n").utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("summary.json")))
+    try FigureOutput.write(summary + "\n", to: (out as NSString).appendingPathComponent("summary.json"))
     if text {
       Self.say(String(format: "done: %d epochs, train -ELBO %.2f, test -ELBO %.2f nats%@, %.2f s per epoch (median after the first); figures and checkpoint in %@",
                    trainer.state.epoch, trainNegELBO, testNegELBO, boundText, seconds, out))

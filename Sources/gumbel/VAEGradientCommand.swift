@@ -122,8 +122,8 @@ struct VAEGradient: ParsableCommand {
   }
 
   func measureAll() throws {
-    let dataPath = data ?? TrainVAE.defaultDataPath()
-    let (trainSet, testSet) = try TrainVAE.loadImages(from: dataPath)
+    let dataPath = data ?? MNISTDataSet.defaultPath()
+    let (trainSet, testSet, _) = try MNISTDataSet.load(from: dataPath)
     let pixels = trainSet.pixelsPerImage
     let trainImages = Tensor(shape: [trainSet.count, pixels], scalars: trainSet.binarized())
     let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
@@ -169,7 +169,7 @@ struct VAEGradient: ParsableCommand {
       model = trainer.state.model
     }
 
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try FigureOutput.makeDirectory(out)
     let kinds = points[0].measurements.map(\.kind)
     let figure = GradientQualityFigure(
       title: "\(describe(model)): encoder gradient against the exact one (\(estimates) estimates, \(batch.shape[0]) images)",
@@ -179,7 +179,7 @@ struct VAEGradient: ParsableCommand {
       })
     try figure.write(to: (out as NSString).appendingPathComponent("vae-gradient.svg"))
     let json = self.json(points, model: model, images: batch.shape[0])
-    try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("vae-gradient.json")))
+    try FigureOutput.write(json + "\n", to: (out as NSString).appendingPathComponent("vae-gradient.json"))
     if format == .json {
       say(json)
     } else {
