@@ -4,8 +4,10 @@ import GumbelTensor
 
 /// Why a checkpoint could not be used. Each message names the file.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {
-  /// The file is missing or cannot be read or written.
+  /// The file is missing or cannot be read.
   case unreadable(path: String, reason: String)
+  /// The file could not be written; the previous checkpoint, if any, is unchanged.
+  case unwritable(path: String, reason: String)
   /// The file is not a checkpoint, or is truncated or damaged.
   case corrupt(path: String, reason: String)
   /// The checkpoint belongs to another run (other settings or other data).
@@ -14,6 +16,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case let .unreadable(path, reason): "cannot use checkpoint \(path): \(reason)"
+    case let .unwritable(path, reason): "cannot write checkpoint \(path): \(reason) (the previous checkpoint is kept)"
     case let .corrupt(path, reason): "checkpoint \(path) is corrupt: \(reason)"
     case let .mismatch(path, reason): "checkpoint \(path) does not match this run: \(reason)"
     }
@@ -73,7 +76,7 @@ public enum Checkpoint {
     for tensor in parameters + moments {
       append(UInt32(tensor.rank), to: &bytes)
       for d in tensor.shape { append(UInt64(d), to: &bytes) }
-      for x in tensor.scalars { append(x.bitPattern, to: &bytes) }
+      appendFloats(tensor.scalars, to: &bytes)
     }
     append(fnv1a(bytes[...]), to: &bytes)
     return bytes
@@ -103,27 +106,48 @@ public enum Checkpoint {
     } catch {
       throw corrupt("unreadable header: \(error)")
     }
+    guard header.parameterTensors >= 0, header.momentTensors >= 0, header.parameterTensors <= 1 << 16,
+          header.momentTensors <= 1 << 17 else {
+      throw corrupt("bad tensor counts \(header.parameterTensors) and \(header.momentTensors)")
+    }
+    // Every length is checked against the bytes left before anything of that length is made.
     var tensors = [Tensor<Float>]()
     for i in 0..<(header.parameterTensors + header.momentTensors) {
       guard let rank: UInt32 = reader.read(), rank <= 8 else { throw corrupt("tensor \(i) has a bad rank") }
       var shape = [Int]()
+      var count = 1
       for _ in 0..<rank {
         guard let d: UInt64 = reader.read(), d < 1 << 31 else { throw corrupt("tensor \(i) has a bad shape") }
         shape.append(Int(d))
+        count = count.multipliedReportingOverflow(by: Int(d)).overflow ? .max : count * Int(d)
       }
-      let count = shape.reduce(1, *)
-      guard reader.position + 4 * count <= bytes.count - 8 else { throw corrupt("tensor \(i) is truncated") }
-      var scalars = [Float]()
-      scalars.reserveCapacity(count)
-      for _ in 0..<count { scalars.append(Float(bitPattern: reader.read()!)) }
-      tensors.append(Tensor(shape: shape, scalars: scalars))
+      guard count <= (bytes.count - 8 - reader.position) / 4 else { throw corrupt("tensor \(i) is truncated") }
+      tensors.append(Tensor(shape: shape, scalars: reader.readFloats(count)))
     }
     guard reader.position == bytes.count - 8 else { throw corrupt("unexpected bytes after the tensors") }
     guard let fingerprint = UInt64(header.dataFingerprint, radix: 16) else { throw corrupt("bad data fingerprint") }
+    guard header.epoch >= 0, header.step >= 0, header.optimizerStep >= 0 else { throw corrupt("negative counters") }
+    let configuration = header.configuration
+    do {
+      try configuration.validate()
+    } catch {
+      throw corrupt("invalid settings: \(error)")
+    }
+    // The model the settings describe must be the one whose tensors the file holds, checked
+    // before a model of those settings is made (it could otherwise be of any size).
+    guard header.pixelCount > 0 else { throw corrupt("\(header.pixelCount) pixels per image") }
+    let expectedShapes = DiscreteVAE<Float>.parameterShapes(
+      pixelCount: header.pixelCount, hiddenSizes: configuration.hiddenSizes, latentCount: configuration.latentCount,
+      categoryCount: configuration.categoryCount, latentType: configuration.latentType)
+    let fileParameterShapes = tensors.prefix(header.parameterTensors).map(\.shape)
+    let expectedFileShapes = fileVersion < 4 ? Array(expectedShapes.dropLast()) : expectedShapes
+    guard fileParameterShapes == expectedFileShapes else {
+      throw corrupt("parameter shapes \(fileParameterShapes) do not fit the model \(expectedFileShapes)")
+    }
 
     var state: VAETrainingState
     do {
-      state = try VAETrainingState(configuration: header.configuration, pixelCount: header.pixelCount, dataFingerprint: fingerprint)
+      state = try VAETrainingState(configuration: configuration, pixelCount: header.pixelCount, dataFingerprint: fingerprint)
     } catch {
       throw corrupt("invalid settings: \(error)")
     }
@@ -166,15 +190,41 @@ public enum Checkpoint {
     return state
   }
 
-  /// Writes `state` to `path` atomically (a temporary file renamed over it), so an interrupted
-  /// write leaves the previous checkpoint.
+  /// Writes `state` to `path` atomically: the bytes go to `path.partial`, are flushed to the disk
+  /// (`fsync`) and only then renamed over `path`. An interrupted or failed write (a full disk, a
+  /// read-only directory, a killed process) leaves the previous checkpoint as it was, and a
+  /// failed one removes its partial file.
   public static func write(_ state: VAETrainingState, to path: String) throws {
-    let bytes = try encode(state)
-    do {
-      try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw CheckpointError.unreadable(path: path, reason: error.localizedDescription)
+    try writeAtomically(encode(state), to: path)
+  }
+
+  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(CheckpointError) {
+    let partial = path + ".partial"
+    func fail(_ step: String) -> CheckpointError {
+      let reason = "\(step): " + String(cString: strerror(errno))
+      unlink(partial)
+      return .unwritable(path: path, reason: reason)
     }
+    let file = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard file >= 0 else { throw fail("cannot create \(partial)") }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { Foundation.write(file, $0.baseAddress! + written, $0.count - written) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else {
+        let error = fail("writing")
+        close(file)
+        throw error
+      }
+      written += n
+    }
+    guard fsync(file) == 0 else {
+      let error = fail("flushing")
+      close(file)
+      throw error
+    }
+    guard close(file) == 0 else { throw fail("closing") }
+    guard rename(partial, path) == 0 else { throw fail("renaming \(partial)") }
   }
 
   /// The state in the file at `path`.
@@ -217,6 +267,15 @@ public enum Checkpoint {
     withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
   }
 
+  /// The floats' bits, little-endian.
+  static func appendFloats(_ floats: [Float], to bytes: inout [UInt8]) {
+    #if _endian(little)
+    floats.withUnsafeBytes { bytes += $0 }
+    #else
+    for x in floats { append(x.bitPattern, to: &bytes) }
+    #endif
+  }
+
   static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
@@ -234,6 +293,20 @@ public enum Checkpoint {
       for i in 0..<size { value |= T(bytes[position + i]) << (8 * i) }
       position += size
       return value
+    }
+
+    /// `count` little-endian floats (the caller has checked that the bytes are there).
+    mutating func readFloats(_ count: Int) -> [Float] {
+      #if _endian(little)
+      let floats = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + 4 * count)])) }
+        initialized = count
+      }
+      position += 4 * count
+      return floats
+      #else
+      return (0..<count).map { _ in Float(bitPattern: read()!) }
+      #endif
     }
   }
 }

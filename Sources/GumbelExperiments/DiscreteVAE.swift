@@ -288,6 +288,19 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
     return decode(drawLatents(logits: logits, key: key)).sigmoid()
   }
 
+  /// The shapes of ``parameters`` for a model of these sizes, without making it (a checkpoint's
+  /// tensors are checked against them before a model is allocated).
+  public static func parameterShapes(pixelCount: Int, hiddenSizes: [Int], latentCount: Int, categoryCount: Int,
+                                     latentType: LatentType) -> [[Int]] {
+    let logitsPerLatent = latentType == .bernoulli ? 1 : categoryCount
+    let codeSize = latentCount * logitsPerLatent
+    func perceptron(_ sizes: [Int]) -> [[Int]] {
+      (0..<3).flatMap { [[sizes[$0], sizes[$0 + 1]], [sizes[$0 + 1]]] }
+    }
+    return perceptron([pixelCount, hiddenSizes[0], hiddenSizes[1], codeSize])
+      + perceptron([codeSize, hiddenSizes[1], hiddenSizes[0], pixelCount]) + [[latentCount, logitsPerLatent]]
+  }
+
   /// The encoder's, the decoder's, then the prior's logits.
   public var parameters: [Tensor<Scalar>] {
     get { encoder.parameters + decoder.parameters + [priorLogits] }

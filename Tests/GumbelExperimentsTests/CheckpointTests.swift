@@ -202,6 +202,47 @@ import Testing
     }
   }
 
+  /// Headers and tensor lengths that lie (sealed with a valid checksum, as a hostile file would
+  /// be) are refused before anything of the size they claim is allocated, and never trap.
+  @Test func lyingHeadersAreRefusedBeforeAllocating() throws {
+    var trainer = try VAETestData.trainer()
+    try trainer.trainEpoch()
+    let bytes = try Checkpoint.encode(trainer.state)
+    let jsonLength = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    let json = String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self)
+    let tensors = Array(bytes[(20 + jsonLength)..<(bytes.count - 8)])
+    func message(json: String, tensors: [UInt8]) -> String {
+      let file = Self.sealed(Array(bytes[..<12]) + Self.littleEndian(UInt64(json.utf8.count)) + Array(json.utf8) + tensors)
+      do {
+        _ = try Checkpoint.decode(file, path: "c.gvae")
+        return "no error"
+      } catch {
+        return error.description
+      }
+    }
+    func replacing(_ pattern: String, with replacement: String) throws -> String {
+      let range = try #require(json.range(of: pattern, options: .regularExpression), "\(pattern)")
+      return json.replacingCharacters(in: range, with: replacement)
+    }
+    // A model of 2^30 x 2^30 weights, which the file's tensors do not hold.
+    #expect(message(json: try replacing(#""hiddenSizes":\[[0-9,]+\]"#, with: #""hiddenSizes":[1073741824,1073741824]"#), tensors: tensors)
+      .contains("parameter shapes"))
+    #expect(message(json: try replacing(#""pixelCount":[0-9]+"#, with: #""pixelCount":0"#), tensors: tensors)
+      .contains("0 pixels per image"))
+    #expect(message(json: try replacing(#""parameterTensors":[0-9]+"#, with: #""parameterTensors":-5"#), tensors: tensors)
+      .contains("bad tensor counts"))
+    #expect(message(json: try replacing(#""momentTensors":[0-9]+"#, with: #""momentTensors":9223372036854775807"#), tensors: tensors)
+      .contains("bad tensor counts"))
+    #expect(message(json: try replacing(#""epoch":[0-9]+"#, with: #""epoch":-1"#), tensors: tensors).contains("negative counters"))
+    // A first tensor of rank 8 whose dimensions multiply past Int.max, then one claiming
+    // 2^31 - 1 elements in a few bytes.
+    let huge: [UInt8] = [8, 0, 0, 0] + (0..<8).flatMap { (_: Int) -> [UInt8] in Self.littleEndian(0x7fff_ffff) }
+    #expect(message(json: json, tensors: huge).contains("tensor 0 is truncated"))
+    #expect(message(json: json, tensors: [1, 0, 0, 0] + Self.littleEndian(0x7fff_ffff) + [0, 0, 0, 0]).contains("tensor 0 is truncated"))
+    #expect(message(json: json, tensors: [1, 0, 0, 0] + Self.littleEndian(1 << 40)).contains("tensor 0 has a bad shape"))
+    #expect(message(json: json, tensors: tensors) == "no error")
+  }
+
   static func littleEndian(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
 
   /// `bytes` followed by their FNV-1a 64 hash, little-endian.
