@@ -227,9 +227,14 @@ public enum Checkpoint {
     guard rename(partial, path) == 0 else { throw fail("renaming \(partial)") }
   }
 
-  /// The state in the file at `path`.
+  /// The state in the file at `path`, which must be a regular file (not a device or a pipe,
+  /// which could be endless); it is read to the size it has.
   public static func read(from path: String) throws(CheckpointError) -> VAETrainingState {
-    guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw .unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
     guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "cannot open it") }
     return try decode([UInt8](data), path: path)
   }

@@ -190,6 +190,10 @@ import Testing
     #expect(throws: CheckpointError.unreadable(path: "/nonexistent/c.gvae", reason: "no such file")) {
       try Checkpoint.read(from: "/nonexistent/c.gvae")
     }
+    // An endless device is not read.
+    #expect(throws: CheckpointError.unreadable(path: "/dev/zero", reason: "not a regular file")) {
+      try Checkpoint.read(from: "/dev/zero")
+    }
 
     var other = VAETestData.configuration()
     other.latentCount = 5
