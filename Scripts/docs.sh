@@ -20,10 +20,10 @@ bin=$(swift build --show-bin-path)
 triple=$(swiftc -print-target-info | sed -n 's/^ *"triple": "\(.*\)",*$/\1/p' | head -n 1)
 modules=$(sed -n 's/^@_exported import \([A-Za-z0-9_]*\).*/\1/p' Sources/GumbelKit/GumbelKit.swift | paste -sd, -)
 
-# The C modules that the Swift modules import: SwiftPM's generated module maps and the
-# packages' own.
+# The C modules that the Swift modules import: SwiftPM's generated module maps, the packages'
+# own, and the system-library targets' (zlib).
 flags=(-I "$bin/Modules")
-for map in "$bin"/*.build/module.modulemap Sources/*/include/module.modulemap \
+for map in "$bin"/*.build/module.modulemap Sources/*/include/module.modulemap Sources/*/module.modulemap \
            .build/checkouts/*/Sources/*/include/module.modulemap; do
   if [ -e "$map" ]; then flags+=(-Xcc "-fmodule-map-file=$map"); fi
 done
