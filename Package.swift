@@ -117,3 +117,13 @@ let package = Package(
       exclude: ["Snapshots"]),
   ]
 )
+
+// libFuzzer targets for the readers of untrusted files, only when GUMBEL_FUZZ is set: a
+// development tool, not part of `swift test` or CI (`Fuzz/run.sh` builds and runs them).
+if Context.environment["GUMBEL_FUZZ"] != nil {
+  package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Targets/FuzzSupport"))
+  for name in ["FuzzGzip", "FuzzCSV", "FuzzIDX", "FuzzCheckpoint"] {
+    package.targets.append(.executableTarget(
+      name: name, dependencies: ["FuzzSupport", "GumbelKit", "GumbelExperiments"], path: "Fuzz/Targets/\(name)"))
+  }
+}
