@@ -20,6 +20,8 @@ final class ByteStream {
   /// Raw bytes read ahead: the gzip decoder's input, or (plain data) the bytes read to sniff.
   private let raw = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ByteStream.chunkSize)
   private var rawStart = 0, rawEnd = 0
+  /// The raw (compressed, for gzip) bytes read from the source so far.
+  private(set) var rawBytesRead = 0
   /// The gzip decoder, for gzip data.
   private var decoder: GzipInflater?
   private var ended = false
@@ -38,13 +40,8 @@ final class ByteStream {
       throw .unreadable(path: path, reason: code == ENOENT ? "no such file" : String(cString: strerror(code)))
     }
     file = descriptor
-    do {
-      try sniff()
-    } catch {
-      close(descriptor)
-      raw.deallocate()
-      throw error
-    }
+    // Every property is set: if sniffing throws, deinit closes the file and frees the buffer.
+    try sniff()
   }
 
   /// The bytes `bytes`; gzip if `gzip`, or (`nil`) if they start with gzip's magic number.
@@ -80,11 +77,15 @@ final class ByteStream {
       let n = min(buffer.count, memory.count - memoryPosition)
       memory.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + memoryPosition, byteCount: n) }
       memoryPosition += n
+      rawBytesRead += n
       return n
     }
     while true {
       let n = systemRead(file, buffer.baseAddress, buffer.count)
-      if n >= 0 { return n }
+      if n >= 0 {
+        rawBytesRead += n
+        return n
+      }
       let code = errno
       if code != EINTR { throw .unreadable(path: path, reason: String(cString: strerror(code))) }
     }

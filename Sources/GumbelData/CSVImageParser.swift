@@ -1,13 +1,15 @@
 /// A parser of images in CSV form, fed a chunk at a time: each non-empty line holds `rows *
 /// columns` pixel values (integers 0-255) and then the label (an integer 0-9), separated by
-/// commas. Spaces, tabs and carriage returns are ignored; a header line is not allowed.
+/// commas. Spaces and tabs are ignored, and a carriage return before a line feed; a header line
+/// is not allowed.
 ///
 /// It refuses a line at its first bad field (a row is refused at field `rows * columns + 2`, not
 /// at its end) and a stretch of more than ``maximumBytesPerRow`` bytes without a complete row,
 /// so a file that inflates to gigabytes of one endless line costs nothing to refuse.
 struct CSVImageParser {
-  /// The longest stretch of bytes (a row, with any blank lines before it) that is accepted:
-  /// an MNIST row is at most 785 x 4 bytes.
+  /// The longest stretch of bytes (a row, with any blank lines before it) that is accepted: a
+  /// row of MNIST is at most 785 x 4 bytes, one of the largest images read
+  /// (``MNIST/maximumPixelsPerImage``) 4,097 x 4.
   static let maximumBytesPerRow = 1 << 16
 
   let path: String
@@ -25,6 +27,8 @@ struct CSVImageParser {
   /// Whether this line has a digit or a comma (else it is blank so far).
   private var lineHasContent = false
   private var bytesSinceRow = 0
+  /// Whether the last byte was a carriage return (only a line feed may follow it).
+  private var carriageReturn = false
 
   init(path: String, rows: Int, columns: Int) {
     self.path = path
@@ -44,6 +48,8 @@ struct CSVImageParser {
       if bytesSinceRow > Self.maximumBytesPerRow {
         throw error("more than \(Self.maximumBytesPerRow) bytes without a complete image row")
       }
+      if carriageReturn && byte != UInt8(ascii: "\n") { throw error("field \(fields + 1) has byte 13 (a carriage return), not a non-negative integer") }
+      carriageReturn = false
       switch byte {
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
         value = value * 10 + Int(byte - UInt8(ascii: "0"))
@@ -58,10 +64,12 @@ struct CSVImageParser {
         }
       case UInt8(ascii: "\n"):
         try endLine()
-      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+      case UInt8(ascii: " "), UInt8(ascii: "\t"):
         break
+      case UInt8(ascii: "\r"):
+        carriageReturn = true
       default:
-        let character = byte < 128 ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(byte)"
+        let character = (32..<127).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(byte)"
         throw error("field \(fields + 1) has \(character), not a non-negative integer")
       }
     }
@@ -87,6 +95,7 @@ struct CSVImageParser {
       guard fields == fieldsPerLine else {
         throw error("\(fields) fields; expected \(fieldsPerLine) (\(pixelsPerImage) pixels and a label)")
       }
+      guard labels.count < MNIST.maximumImageCount else { throw error("more than \(MNIST.maximumImageCount) images") }
       labels.append(label)
       fields = 0
       lineHasContent = false

@@ -20,50 +20,56 @@ public enum Gzip {
   }
 }
 
-/// One zlib `z_stream` set up for gzip; its memory is released with it.
+/// One zlib `z_stream` set up for gzip; its memory is released with it. The stream lives at a
+/// fixed address, as zlib requires (it keeps a pointer back to it).
 final class GzipInflater {
-  private var stream = z_stream()
+  private let stream: UnsafeMutablePointer<z_stream> = {
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    stream.initialize(to: z_stream())
+    return stream
+  }()
   /// Whether the current member's end has been reached (the next byte, if not padding, starts
   /// another member).
   private(set) var atMemberEnd = false
-  /// Whether any member has begun.
-  private(set) var started = false
 
   init(path: String) throws(DataError) {
-    guard czlib_inflate_init_gzip(&stream) == Z_OK else { throw .unreadable(path: path, reason: "zlib could not start a decoder") }
+    guard czlib_inflate_init_gzip(stream) == Z_OK else { throw .unreadable(path: path, reason: "zlib could not start a decoder") }
   }
 
-  deinit { inflateEnd(&stream) }
+  deinit {
+    inflateEnd(stream)  // harmless on a stream whose set-up failed
+    stream.deallocate()
+  }
 
   /// The compressed bytes not yet consumed.
-  var pendingInput: Int { Int(stream.avail_in) }
+  var pendingInput: Int { Int(stream.pointee.avail_in) }
 
   /// The first pending compressed byte (for skipping padding between members).
-  var nextInputByte: UInt8? { stream.avail_in > 0 ? stream.next_in.pointee : nil }
+  var nextInputByte: UInt8? { stream.pointee.avail_in > 0 ? stream.pointee.next_in.pointee : nil }
 
   /// Skips one pending compressed byte.
   func skipInputByte() {
-    stream.next_in += 1
-    stream.avail_in -= 1
+    stream.pointee.next_in += 1
+    stream.pointee.avail_in -= 1
   }
 
   /// Feeds `input` (it must stay valid until ``pendingInput`` is 0).
   func setInput(_ input: UnsafeMutableBufferPointer<UInt8>) {
-    stream.next_in = input.baseAddress
-    stream.avail_in = UInt32(input.count)
+    stream.pointee.next_in = input.baseAddress
+    stream.pointee.avail_in = UInt32(input.count)
   }
 
   /// Decodes pending input into `output`; returns the bytes written (0 when it needs input).
   func inflate(into output: UnsafeMutableRawBufferPointer, path: String) throws(DataError) -> Int {
     if atMemberEnd {
-      guard inflateReset(&stream) == Z_OK else { throw .unreadable(path: path, reason: "zlib could not reset its decoder") }
+      guard inflateReset(stream) == Z_OK else { throw .unreadable(path: path, reason: "zlib could not reset its decoder") }
       atMemberEnd = false
     }
-    started = true
-    stream.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
-    stream.avail_out = UInt32(min(output.count, Int(UInt32.max)))
-    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-    let written = output.count - Int(stream.avail_out)
+    stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+    let space = min(output.count, Int(UInt32.max))
+    stream.pointee.avail_out = UInt32(space)
+    let status = CZlib.inflate(stream, Z_NO_FLUSH)
+    let written = space - Int(stream.pointee.avail_out)
     switch status {
     case Z_OK, Z_BUF_ERROR:
       return written
@@ -75,7 +81,7 @@ final class GzipInflater {
     case Z_MEM_ERROR:
       throw .unreadable(path: path, reason: "zlib ran out of memory")
     default:
-      throw .corruptGzip(path: path, reason: Self.reason(stream.msg.map { String(cString: $0) } ?? "error \(status)"))
+      throw .corruptGzip(path: path, reason: Self.reason(stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"))
     }
   }
 

@@ -57,6 +57,13 @@ public struct LabeledImages: Equatable, Sendable {
 /// `mnist_5k.csv.gz`) and the original IDX files (`train-images-idx3-ubyte` and friends), each
 /// plain or gzip-compressed.
 public enum MNIST {
+  /// The most images a file may hold (MNIST has 60,000), and the most pixels an image may have
+  /// (MNIST's have 784). The limits are checked on an IDX file's header and on each CSV row,
+  /// before the data is read, so that a small file whose header promises billions of images, or
+  /// images of a million pixels (and a model to match), is refused at once.
+  public static let maximumImageCount = 10_000_000
+  public static let maximumPixelsPerImage = 64 * 64
+
   /// Images from a CSV file, plain or gzip (see ``parseCSV(_:path:rows:columns:)`` for the
   /// form), read a chunk at a time and refused at the first bad line.
   ///
@@ -74,6 +81,10 @@ public enum MNIST {
   }
 
   static func parseCSV(_ stream: ByteStream, rows: Int, columns: Int) throws(DataError) -> LabeledImages {
+    guard (1...maximumPixelsPerImage).contains(rows), (1...maximumPixelsPerImage).contains(columns),
+          rows * columns <= maximumPixelsPerImage else {
+      throw .mismatch(path: stream.path, reason: "images of \(rows) x \(columns) pixels; 1 to \(maximumPixelsPerImage) pixels are read")
+    }
     var parser = CSVImageParser(path: stream.path, rows: rows, columns: columns)
     try stream.forEachChunk { (chunk) throws(DataError) in
       try parser.consume(chunk)
@@ -113,6 +124,9 @@ public enum MNIST {
     }
     guard images.dimensions.allSatisfy({ $0 > 0 }) else {
       throw .malformedIDX(path: imagesPath, reason: "dimensions \(images.dimensions) hold no image")
+    }
+    guard images.dimensions[0] <= maximumImageCount, images.dimensions[1] * images.dimensions[2] <= maximumPixelsPerImage else {
+      throw .malformedIDX(path: imagesPath, reason: "dimensions \(images.dimensions): more than \(maximumImageCount) images or \(maximumPixelsPerImage) pixels per image")
     }
     guard images.dimensions[0] == labels.dimensions[0] else {
       throw .mismatch(path: labelsPath, reason: "\(labels.dimensions[0]) labels for the \(images.dimensions[0]) images of \(imagesPath)")

@@ -191,7 +191,7 @@ public enum Checkpoint {
   }
 
   /// Writes `state` to `path` atomically: the bytes go to `path.partial`, are flushed to the disk
-  /// (`fsync`) and only then renamed over `path`. An interrupted or failed write (a full disk, a
+  /// (`fsync`) and only then renamed over `path`, and the directory is flushed. An interrupted or failed write (a full disk, a
   /// read-only directory, a killed process) leaves the previous checkpoint as it was, and a
   /// failed one removes its partial file.
   public static func write(_ state: VAETrainingState, to path: String) throws {
@@ -200,8 +200,10 @@ public enum Checkpoint {
 
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(CheckpointError) {
     let partial = path + ".partial"
-    func fail(_ step: String) -> CheckpointError {
-      let reason = "\(step): " + String(cString: strerror(errno))
+    /// The error of the call that just failed (read before any other call changes errno),
+    /// the partial file removed.
+    func fail(_ step: String, code: Int32 = errno) -> CheckpointError {
+      let reason = "\(step): " + String(cString: strerror(code))
       unlink(partial)
       return .unwritable(path: path, reason: reason)
     }
@@ -212,7 +214,7 @@ public enum Checkpoint {
       let n = bytes.withUnsafeBytes { Foundation.write(file, $0.baseAddress! + written, $0.count - written) }
       if n < 0 && errno == EINTR { continue }
       guard n > 0 else {
-        let error = fail("writing")
+        let error = fail("writing", code: n == 0 ? ENOSPC : errno)
         close(file)
         throw error
       }
@@ -225,6 +227,13 @@ public enum Checkpoint {
     }
     guard close(file) == 0 else { throw fail("closing") }
     guard rename(partial, path) == 0 else { throw fail("renaming \(partial)") }
+    // The rename itself reaches the disk when the directory is flushed (best effort: a
+    // directory that cannot be opened does not undo a checkpoint already in place).
+    let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY)
+    if directory >= 0 {
+      fsync(directory)
+      close(directory)
+    }
   }
 
   /// The state in the file at `path`, which must be a regular file (not a device or a pipe,

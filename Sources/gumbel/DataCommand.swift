@@ -79,7 +79,7 @@ enum MNISTDataSet {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
       let (train, test) = try MNIST.readIDXDirectory(path)
-      guard train.pixelsPerImage == test.pixelsPerImage else {
+      guard train.rows == test.rows, train.columns == test.columns else {
         throw .mismatch(path: path, reason: "training images of \(train.rows) x \(train.columns) pixels, test images of \(test.rows) x \(test.columns)")
       }
       return (train, test, .idx)

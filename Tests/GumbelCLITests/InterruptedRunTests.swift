@@ -67,14 +67,16 @@ import _GumbelTestSupport
     var killedDuringWrite = 0
     for attempt in 0..<Self.interruptions {
       let resume = FileManager.default.fileExists(atPath: checkpoint) ? ["--resume"] : []
+      try? FileManager.default.removeItem(atPath: partial)
       let process = try Self.start(Self.arguments(data: directory, out: out) + resume)
       if attempt % 2 == 0 {
         // At a random moment.
-        Thread.sleep(forTimeInterval: Double.random(in: 0.05...(duration * 0.6), using: &generator))
+        Thread.sleep(forTimeInterval: Double.random(in: 0.05...max(0.1, duration * 0.6), using: &generator))
         Self.kill(process)
       } else {
-        // As soon as a checkpoint write has begun.
-        let deadline = Date().addingTimeInterval(duration * 2)
+        // As soon as a checkpoint write has begun (a partial file left by an earlier kill is
+        // removed first, so that only this run's write counts).
+        let deadline = Date().addingTimeInterval(max(60, duration * 2))
         while !FileManager.default.fileExists(atPath: partial) && process.isRunning && Date() < deadline { usleep(200) }
         Self.kill(process)
         if FileManager.default.fileExists(atPath: partial) { killedDuringWrite += 1 }

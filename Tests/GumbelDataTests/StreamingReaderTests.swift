@@ -50,6 +50,8 @@ import _GumbelTestSupport
     }
     #expect(error.hasSuffix("line 1: more than 785 fields; expected 785 (784 pixels and a label)"))
     #expect(inflated <= ByteStream.chunkSize)
+    // And zlib was given no more than the compressed chunk it needed.
+    #expect(stream.rawBytesRead <= ByteStream.chunkSize)
   }
 
   /// Blank lines, spaces or one long line: no more than 64 KB without a complete row.
@@ -62,6 +64,20 @@ import _GumbelTestSupport
     // A legitimate row with generous spacing is well inside the limit.
     let spaced = Array((Array(repeating: " 255 ", count: 4).joined(separator: ",") + ", 7 \r\n").utf8)
     #expect(try MNIST.parseCSV(spaced, rows: 2, columns: 2).labels == [7])
+  }
+
+  /// A carriage return only ends a line; images are of 1 to 4,096 pixels; a directory is not a
+  /// data file.
+  @Test func carriageReturnsSizesAndDirectories() throws {
+    #expect(message { _ = try MNIST.parseCSV(Array("0,1\r2,3,4\n".utf8), path: "r.csv", rows: 2, columns: 2) }
+      == "r.csv, line 1: field 2 has byte 13 (a carriage return), not a non-negative integer")
+    #expect(try MNIST.parseCSV(Array("0,1,2,3,4\r\n".utf8), rows: 2, columns: 2).labels == [4])
+    #expect(message { _ = try MNIST.parseCSV([], path: "s.csv", rows: 0, columns: 28) }
+      == "s.csv: images of 0 x 28 pixels; 1 to 4096 pixels are read")
+    #expect(message { _ = try MNIST.parseCSV([], path: "s.csv", rows: 65, columns: 64) }
+      == "s.csv: images of 65 x 64 pixels; 1 to 4096 pixels are read")
+    #expect(message { _ = try MNIST.readCSV(path: directory.path) }.hasPrefix("cannot read \(directory.path): "))
+    #expect(message { _ = try MNIST.readIDX(path: directory.path) }.hasPrefix("cannot read \(directory.path): "))
   }
 
   /// The decoder never holds more than the caller's limit.
@@ -109,6 +125,11 @@ import _GumbelTestSupport
     let labels = try write(Self.idx([4_000_000_000], []), "labels-idx1-ubyte")
     #expect(message { _ = try MNIST.readIDX(images: images, labels: labels) }
       == "\(labels): 4000000000 labels for the 2 images of \(images)")
+    // Images of a million pixels, or ten billion images, are refused on the header.
+    let large = try write(Self.idx([1, 1000, 1000], []), "large-idx3-ubyte")
+    let one = try write(Self.idx([1], [3]), "one-idx1-ubyte")
+    #expect(message { _ = try MNIST.readIDX(images: large, labels: one) }
+      == "\(large) is not a valid IDX file: dimensions [1, 1000, 1000]: more than 10000000 images or 4096 pixels per image")
     let empty = try write(Self.idx([0, 28, 28], []), "empty-idx3-ubyte")
     let none = try write(Self.idx([0], []), "none-idx1-ubyte")
     #expect(message { _ = try MNIST.readIDX(images: empty, labels: none) }
