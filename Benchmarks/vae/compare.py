@@ -9,6 +9,9 @@ Run from anywhere (the repository root is found from this file's path):
 
 Requirements: Python 3.9+, and jax, dm-haiku and optax for `vae_jax.py`.
 
+Latents (--latent-type): `categorical`, the notebook's 30 x 10 (the default of both programs),
+or `bernoulli`, the paper's 200 bits; straight-through Gumbel-softmax either way.
+
 Data sets (--sets, default both):
   5k    Data/mnist_5k.csv.gz: 4,000 training images, 1,000 test ones (the default of both programs)
   full  the directory --data (default ../shared/data/mnist relative to the repository root) of
@@ -44,6 +47,8 @@ sys.path.insert(0, str(REPO / "Benchmarks" / "speed"))
 from common import cpu, fmt, machine, utc_now  # noqa: E402
 
 SETS = ("5k", "full")
+# The flags of each latent type, the same for both programs (estimator st-gs, their default).
+LATENTS = {"categorical": [], "bernoulli": ["--latent-type", "bernoulli", "--latents", "200"]}
 
 
 def run(cmd):
@@ -77,6 +82,8 @@ def main():
     p.add_argument("--sets", default=",".join(SETS), help="comma-separated subset of 5k,full")
     p.add_argument("--epochs", type=int, default=5, help="epochs per run (at least 2: the first is not timed)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
+    p.add_argument("--latent-type", choices=LATENTS, default="categorical",
+                   help="the notebook's 30 x 10 categorical latents, or the paper's 200 Bernoulli ones")
     p.add_argument("--out", type=Path, default=Path("/tmp/vae_compare.md"))
     p.add_argument("--json", type=Path, default=Path("/tmp/vae_compare.json"))
     args = p.parse_args()
@@ -101,9 +108,10 @@ def main():
         for round in range(1, args.rounds + 1):
             for s in sets:
                 commands = [(name, [str(binary), "train-vae", "--epochs", str(args.epochs), "--format", "json",
-                                    "--out", f"{scratch}/{name}-{s}"] + data[s]) for name, binary in swifts]
+                                    "--out", f"{scratch}/{name}-{s}"] + data[s] + LATENTS[args.latent_type])
+                            for name, binary in swifts]
                 commands.append(("jax", [sys.executable, str(REPO / "Benchmarks/vae/vae_jax.py"),
-                                         "--epochs", str(args.epochs)] + data[s]))
+                                         "--epochs", str(args.epochs)] + data[s] + LATENTS[args.latent_type]))
                 for name, cmd in commands:
                     result, mib = run(cmd)
                     runs[s][name].append(result["secondsPerEpoch"])
@@ -116,7 +124,7 @@ def main():
                 f"python {platform.python_version()}")
     lines = [
         f"{date} · {machine()} · load average {load:.2f} at start · {versions} · "
-        f"{args.rounds} rounds x {args.epochs} epochs, median over rounds of each run's median epoch after the first",
+        f"{args.latent_type} latents · {args.rounds} rounds x {args.epochs} epochs, median over rounds of each run's median epoch after the first",
         "",
         "| data | " + "".join(f"{n} s/epoch | " for n in names) + "swift / jax | "
         + ("swift / swift-base | " if args.baseline else "") + "".join(f"{n} peak MiB | " for n in names).rstrip(),
@@ -135,7 +143,7 @@ def main():
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table)
     meta = {"date": date, "cpu": model, "vectorExtension": vector, "machine": machine(), "loadAverage": load,
-            "versions": versions, "epochs": args.epochs, "rounds": args.rounds, "data": str(args.data),
+            "versions": versions, "latentType": args.latent_type, "epochs": args.epochs, "rounds": args.rounds, "data": str(args.data),
             "gumbel": {name: str(binary) for name, binary in swifts}}
     args.json.write_text(json.dumps({"meta": meta, "summary": summary, "secondsPerEpoch": runs,
                                      "peakMiB": memory}, indent=2) + "\n")
