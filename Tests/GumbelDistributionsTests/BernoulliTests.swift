@@ -51,6 +51,37 @@ import Testing
     #expect(g.logits == gSoft.logits && g.temperature == gSoft.temperature)
   }
 
+  /// Float runs the noise, the tempered sigmoid and its pullback through bodies specialised by
+  /// name: its pullback, with random upstream tangents, against central differences in Float
+  /// (step 1e-2: truncation about 1e-4 relative, rounding about 1e-5), and the hard sample's
+  /// gradient equal to the soft one's.
+  @Test func floatPullbackAgreesWithFiniteDifferences() {
+    let logits = Tensor<Float>([0.3, -1.2, 2.0])
+    let key = Self.key
+    var rng = SplitMix64(seed: 3)
+    func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &rng) } }
+    func dot(_ a: Tensor<Float>, _ b: Tensor<Float>) -> Float { zip(a.scalars, b.scalars).reduce(0) { $0 + $1.0 * $1.1 } }
+    for temperature: Float in [0.5, 1, 3] {
+      let f: @differentiable(reverse) (Tensor<Float>, Float) -> Tensor<Float> = { l, t in
+        RelaxedBernoulli(trustedLogits: l, temperature: t).sample(using: key, count: 4)
+      }
+      let (value, pullback) = valueWithPullback(at: logits, temperature, of: f)
+      for _ in 0..<3 {
+        let u = Tensor(shape: value.shape, scalars: random(value.scalarCount))
+        let d = Tensor(shape: logits.shape, scalars: random(logits.scalarCount))
+        let dt = Float.random(in: -1...1, using: &rng), h: Float = 1e-2
+        let (gl, gt) = pullback(u)
+        let analytic = dot(gl, d) + gt * dt
+        let numeric = dot(u, f(logits + d * Tensor(h), temperature + dt * h) - f(logits - d * Tensor(h), temperature - dt * h)) / (2 * h)
+        #expect(isClose(analytic, numeric, relative: 2e-3, absolute: 1e-4), "tau \(temperature): \(analytic) vs \(numeric)")
+      }
+      let distribution = RelaxedBernoulli(trustedLogits: logits, temperature: temperature)
+      let hard = gradient(at: distribution) { d in d.hardSample(using: key, count: 50).sum() }
+      let soft = gradient(at: distribution) { d in d.sample(using: key, count: 50).sum() }
+      #expect(hard.logits == soft.logits && hard.temperature == soft.temperature)
+    }
+  }
+
   @Test func saturatedSamplesKeepFiniteGradients() {
     let logits = Tensor<Float>([3e38, -3e38, 0])
     for temperature: Float in [1e-4, 1, 1e4] {
