@@ -148,14 +148,12 @@ final class ByteStream {
   /// - Throws: ``DataError/tooLarge(path:limit:)`` as soon as there are more than `limit`.
   func readAll(limit: Int = .max) throws(DataError) -> [UInt8] {
     var bytes = [UInt8]()
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 1)
-    defer { chunk.deallocate() }
-    while true {
-      let n = try read(into: chunk)
-      if n == 0 { return bytes }
-      guard n <= limit - bytes.count else { throw .tooLarge(path: path, limit: limit) }
-      bytes += chunk[..<n]
+    try forEachChunk { (chunk) throws(DataError) in
+      guard chunk.count <= limit - bytes.count else { throw .tooLarge(path: path, limit: limit) }
+      bytes += chunk
+      return true
     }
+    return bytes
   }
 
   /// Calls `body` with each chunk of the data until the end or until it returns `false`.
