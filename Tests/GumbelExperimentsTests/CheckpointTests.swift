@@ -110,8 +110,7 @@ import Testing
     var trainer = try VAETestData.trainer()
     try trainer.trainEpoch()
     let bytes = try Checkpoint.encode(trainer.state)
-    let jsonLength = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-    var json = String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self)
+    var json = Self.parts(of: bytes).json
     let field = try #require(json.range(of: #""baselineMovingAverage":[0-9]+,"#, options: .regularExpression))
     json.removeSubrange(field)
     // Nor the settings that came with versions 3 and 4.
@@ -126,8 +125,7 @@ import Testing
     #expect(json.contains(#""estimator":"st-gs""#) && !json.contains("latentType") && json.contains(#""momentTensors":24"#))
     let optimizer = trainer.state.optimizer
     let withoutPrior = Array(trainer.state.model.parameters.prefix(12) + optimizer.firstMoments.prefix(12) + optimizer.secondMoments.prefix(12))
-    let old = Self.sealed(Array(bytes[..<8]) + [1, 0, 0, 0] + Self.littleEndian(UInt64(json.utf8.count)) + Array(json.utf8)
-      + Self.tensorBytes(withoutPrior))
+    let old = Self.file(Array(bytes[..<8]) + [1, 0, 0, 0], json: json, tensors: Self.tensorBytes(withoutPrior))
     let state = try Checkpoint.decode(old, path: "old.gvae")
     #expect(state.model.parameters == trainer.state.model.parameters)
     #expect(state.model.priorLogits == Tensor(repeating: 0, shape: [3, 4]))
@@ -154,11 +152,9 @@ import Testing
     var trainer = try VAETestData.trainer()
     try trainer.trainEpoch()
     let bytes = try Checkpoint.encode(trainer.state)
-    let jsonLength = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-    let json = String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self)
-      .replacingOccurrences(of: #""estimator":"st-gs""#, with: #""estimator":"magic""#)
-    let changed = Self.sealed(Array(bytes[..<12]) + Self.littleEndian(UInt64(json.utf8.count)) + Array(json.utf8)
-      + Array(bytes[(20 + jsonLength)..<(bytes.count - 8)]))
+    let (json, tensors) = Self.parts(of: bytes)
+    let changed = Self.file(Array(bytes[..<12]), json: json.replacingOccurrences(of: #""estimator":"st-gs""#, with: #""estimator":"magic""#),
+                            tensors: tensors)
     do {
       _ = try Checkpoint.decode(changed, path: "c.gvae")
       Issue.record("an unknown estimator was accepted")
@@ -212,11 +208,9 @@ import Testing
     var trainer = try VAETestData.trainer()
     try trainer.trainEpoch()
     let bytes = try Checkpoint.encode(trainer.state)
-    let jsonLength = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-    let json = String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self)
-    let tensors = Array(bytes[(20 + jsonLength)..<(bytes.count - 8)])
+    let (json, tensors) = Self.parts(of: bytes)
     func message(json: String, tensors: [UInt8]) -> String {
-      let file = Self.sealed(Array(bytes[..<12]) + Self.littleEndian(UInt64(json.utf8.count)) + Array(json.utf8) + tensors)
+      let file = Self.file(Array(bytes[..<12]), json: json, tensors: tensors)
       do {
         _ = try Checkpoint.decode(file, path: "c.gvae")
         return "no error"
@@ -245,6 +239,18 @@ import Testing
     #expect(message(json: json, tensors: [1, 0, 0, 0] + Self.littleEndian(0x7fff_ffff) + [0, 0, 0, 0]).contains("tensor 0 is truncated"))
     #expect(message(json: json, tensors: [1, 0, 0, 0] + Self.littleEndian(1 << 40)).contains("tensor 0 has a bad shape"))
     #expect(message(json: json, tensors: tensors) == "no error")
+  }
+
+  /// A checkpoint's JSON header and its tensor bytes (between the header and the checksum).
+  static func parts(of bytes: [UInt8]) -> (json: String, tensors: [UInt8]) {
+    let jsonLength = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    return (String(decoding: bytes[20..<(20 + jsonLength)], as: UTF8.self), Array(bytes[(20 + jsonLength)..<(bytes.count - 8)]))
+  }
+
+  /// A checkpoint of `prefix` (magic and version), the header `json` with its length, and
+  /// `tensors`, sealed with its checksum.
+  static func file(_ prefix: [UInt8], json: String, tensors: [UInt8]) -> [UInt8] {
+    sealed(prefix + littleEndian(UInt64(json.utf8.count)) + Array(json.utf8) + tensors)
   }
 
   static func littleEndian(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
