@@ -95,7 +95,8 @@ let package = Package(
     .testTarget(
       name: "GumbelExperimentsTests",
       dependencies: ["GumbelExperiments", "GumbelNN", "GumbelEstimators", "GumbelDistributions", "GumbelRandom", "GumbelTensor",
-                     "GumbelPlot", "_GumbelTestSupport"]),
+                     "GumbelPlot", "_GumbelTestSupport"],
+      exclude: ["make_binarization_vectors.py"]),
     .testTarget(
       name: "GumbelDataTests",
       dependencies: ["GumbelData", "CZlib", "_GumbelTestSupport"]),

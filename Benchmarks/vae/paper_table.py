@@ -7,6 +7,8 @@ own file, then the table and the figure of `Benchmarks/vae/README.md` ("Paper sc
     python3 Benchmarks/vae/paper_table.py run --only 'swift-cat20x10-*-seed0' --jobs 2
     python3 Benchmarks/vae/paper_table.py list                    # cells, done or not, and the time left
     python3 Benchmarks/vae/paper_table.py table                   # results/paper-table.md and paper-curves.svg
+    python3 Benchmarks/vae/paper_table.py run --binarization sampled --results Benchmarks/vae/results/paper-sampled \
+        --only 'swift-cat20x10-st-gs-seed0'                      # the papers' binarisation (below)
 
 Cells: {swift} x {cat20x10 (Jang et al. 2017, Table 1), cat30x10 (the seed notebook), bern200
 (Table 1's Bernoulli 200)} x {st-gs, gs, st, reinforce (moving-average baseline, decay 0.99),
@@ -20,7 +22,9 @@ gives neither the number of steps nor the batch size): batch 100, Adam with lear
 multiplied by 0.9 every 1,000 steps, temperature max(0.5, exp(-3e-5 t)) updated every 1,000 steps
 (ReinMax: at least 1, as it is defined), 83 epochs (49,800 steps; the notebook runs 50,000),
 encoder 784-512-256-code and decoder code-256-512-784 with ReLU, uniform prior, pixels binarised
-as > 127 once (fixed binarisation), test set = MNIST's t10k.
+as > 127, test set = MNIST's t10k. With --binarization sampled (Swift
+cells only, their own --results directory), each pixel is instead drawn once with probability
+grey/255, as in the binarised MNIST of the papers' tables (Salakhutdinov & Murray 2008).
 
 Resuming: a session's background jobs end when it stops, so every cell writes its result to
 results/paper/CELL.json when it finishes, and `run` skips cells that have one. A Swift cell's
@@ -44,10 +48,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-RESULTS = REPO / "Benchmarks" / "vae" / "results" / "paper"
+RESULTS = DEFAULT_RESULTS = REPO / "Benchmarks" / "vae" / "results" / "paper"
 EPOCHS = 83
 STEPS_PER_EPOCH = 600
 BOUND_SAMPLES = 1000
+BINARIZATION = "threshold"  # train-vae's --binarization; the JAX peer thresholds only
 CURVE_BOUND_SAMPLES = 10  # the bound after every epoch, for the figure: 10 draws per test image
 SCHEDULE = ["--initial-temperature", "1", "--min-temperature", "0.5", "--temperature-decay", "3e-5",
             "--temperature-interval", "1000", "--learning-rate", "1e-3", "--learning-rate-decay", "0.9",
@@ -94,6 +99,8 @@ def command(impl, config, estimator, seed, args, out_dir):
                "--estimator", estimator, "--seed", str(seed), "--bound-samples", str(BOUND_SAMPLES),
                "--epoch-bound-samples", str(CURVE_BOUND_SAMPLES), "--threads", "1", "--out", str(out_dir)] + \
             CONFIGS[config] + SCHEDULE
+        if BINARIZATION != "threshold":
+            cmd += ["--binarization", BINARIZATION]
         if estimator == "reinforce":
             cmd += ["--baseline-decay", "0.99"]
         if (out_dir / "checkpoint.gvae").exists():
@@ -112,7 +119,8 @@ EPOCH_LINE = re.compile(r"^epoch (\d+)/\d+ +train loss ([-\d.]+) +test -ELBO ([-
 
 def run_cell(cell, args, cpu):
     name, impl, config, estimator, seed = cell
-    out_dir = args.work / name
+    # Runs of another protocol (--results elsewhere) keep their checkpoints apart from the matrix's.
+    out_dir = args.work / name if RESULTS.resolve() == DEFAULT_RESULTS.resolve() else args.work / RESULTS.name / name
     if impl == "jax" and out_dir.exists():
         shutil.rmtree(out_dir)  # a JAX cell restarts
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,6 +152,7 @@ def run_cell(cell, args, cpu):
         curve = [json.loads(line) for line in (out_dir / "epochs.jsonl").read_text().splitlines()]
     result = {"cell": name, "implementation": impl, "config": config, "estimator": estimator, "seed": seed,
               "epochs": EPOCHS, "steps": EPOCHS * STEPS_PER_EPOCH, "boundSamples": BOUND_SAMPLES,
+              "binarization": BINARIZATION,
               "curveBoundSamples": CURVE_BOUND_SAMPLES,
               "testNegELBO": summary["testNegELBO"], "testNLLBound": summary.get("testNLLBound"),
               "trainNegELBO": summary.get("trainNegELBO"), "secondsPerEpoch": summary.get("secondsPerEpoch"),
@@ -160,7 +169,8 @@ def fmt(x):
 
 
 def selected(args):
-    chosen = [c for c in cells() if not args.only or any(fnmatch.fnmatch(c[0], p) for p in args.only)]
+    chosen = [c for c in cells() if (not args.only or any(fnmatch.fnmatch(c[0], p) for p in args.only))
+              and (BINARIZATION == "threshold" or c[1] == "swift")]
     return chosen, [c for c in chosen if not (RESULTS / f"{c[0]}.json").exists()]
 
 
@@ -325,10 +335,15 @@ def main():
     p.add_argument("--bound-samples", type=int, default=BOUND_SAMPLES, help="a smoke test's fewer draws (not the protocol)")
     p.add_argument("--results", type=Path, default=RESULTS, help="where cells' results go")
     p.add_argument("--seeds", type=int, nargs="+", default=SEEDS, help="the seeds of the matrix (default 0 1 2)")
+    p.add_argument("--binarization", choices=["threshold", "sampled"], default="threshold",
+                   help="sampled: the papers' data, each pixel drawn once with probability grey/255 "
+                        "(Swift cells only; not the protocol: give such runs their own --results directory)")
     args = p.parse_args()
-    if (args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES) and args.results.resolve() == RESULTS.resolve():
-        p.error("--epochs and --bound-samples change the protocol: give such runs their own --results directory")
-    globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples, SEEDS=args.seeds)
+    changed = args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES or args.binarization != BINARIZATION
+    if changed and args.results.resolve() == RESULTS.resolve():
+        p.error("--epochs, --bound-samples and --binarization change the protocol: give such runs their own --results directory")
+    globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples, SEEDS=args.seeds,
+                     BINARIZATION=args.binarization)
     if args.jobs < 1:
         p.error("--jobs must be at least 1")
     return {"run": run, "list": list_cells, "table": table}[args.action](args)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GumbelExperiments
 import GumbelKit
 
 /// `gumbel data`: checks a data set with the readers `train-vae` uses and says what it holds.
@@ -86,5 +87,45 @@ enum MNISTDataSet {
     }
     let (train, test) = try MNIST.readCSV(path: path).holdingOutLast(testImagesPerLabel, path: path)
     return (train, test, .csv)
+  }
+}
+
+/// The images of the commands that train a VAE: `--data`, and how grey levels become bits.
+struct VAEDataOptions: ParsableArguments {
+  /// The names of ``Binarization``'s cases on the command line.
+  enum BinarizationName: String, ExpressibleByArgument, CaseIterable {
+    case threshold, sampled
+  }
+
+  @Option(help: "A CSV file (.csv or .csv.gz) or a directory of MNIST IDX files. Default: the vendored Data/mnist_5k.csv.gz.")
+  var data: String?
+  @Option(help: "threshold (1 where the grey level is above 127, the seed notebook's) or sampled (each pixel drawn once, 1 with probability grey/255, the papers' binarised MNIST).")
+  var binarization: BinarizationName = .threshold
+  @Option(help: "The seed of --binarization sampled's draw, fixed for the run and apart from --seed (default 0).")
+  var binarizationSeed: Int?
+
+  func validate() throws {
+    if binarizationSeed != nil, binarization != .sampled {
+      throw ValidationError("--binarization-seed applies to --binarization sampled only")
+    }
+  }
+
+  var path: String { data ?? MNISTDataSet.defaultPath() }
+
+  var chosenBinarization: Binarization {
+    switch binarization {
+    case .threshold: .threshold
+    case .sampled: .sampled(seed: binarizationSeed ?? 0)
+    }
+  }
+
+  /// The images at ``path`` and their bits, `[images, pixels]`: stream 0 of the binarisation for
+  /// the training images, stream 1 for the test images.
+  func load() throws(DataError) -> (train: LabeledImages, test: LabeledImages, trainBits: Tensor<Float>, testBits: Tensor<Float>) {
+    let (train, test, _) = try MNISTDataSet.load(from: path)
+    let binarization = chosenBinarization
+    return (train, test,
+            Tensor(shape: [train.count, train.pixelsPerImage], scalars: binarization.pixels(of: train, stream: 0)),
+            Tensor(shape: [test.count, test.pixelsPerImage], scalars: binarization.pixels(of: test, stream: 1)))
   }
 }

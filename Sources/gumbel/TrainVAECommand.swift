@@ -11,6 +11,8 @@ struct TrainVAE: ParsableCommand {
     discussion: """
       Data: the vendored Data/mnist_5k.csv.gz (the last 100 images of each digit are the test set), \
       another CSV of 784 pixels and a label per line, or a directory with the four MNIST IDX files. \
+      Pixels are 1 above grey level 127, or with --binarization sampled drawn once with probability \
+      grey/255 (a fixed stochastic binarisation, as the papers' binarised MNIST). \
       Writes OUT/loss.svg, OUT/reconstructions.svg, OUT/prior-samples.svg, OUT/summary.json and \
       OUT/checkpoint.gvae after every epoch; --resume continues from that checkpoint. At the end, \
       the test set's importance-weighted bound on -log p(x) with --bound-samples draws per image \
@@ -19,8 +21,7 @@ struct TrainVAE: ParsableCommand {
       rounded down to a multiple of --temperature-interval (Jang et al. 2017 use 1, 0.5, 1e-5 and 1000).
       """)
 
-  @Option(help: "A CSV file (.csv or .csv.gz) or a directory of MNIST IDX files. Default: the vendored Data/mnist_5k.csv.gz.")
-  var data: String?
+  @OptionGroup var dataOptions: VAEDataOptions
   @Option(help: "Total number of epochs (a resumed run trains until it has this many).")
   var epochs: Int = 30
   @Option(help: "The gradient estimator: \(EstimatorKind.nameList) (default: st-gs).", transform: EstimatorKind.parse)
@@ -114,11 +115,9 @@ struct TrainVAE: ParsableCommand {
   }
 
   func train() throws {
-    let dataPath = data ?? MNISTDataSet.defaultPath()
-    let (trainSet, testSet, _) = try MNISTDataSet.load(from: dataPath)
+    let dataPath = dataOptions.path
+    let (trainSet, testSet, trainImages, testImages) = try dataOptions.load()
     let pixels = trainSet.pixelsPerImage
-    let trainImages = Tensor(shape: [trainSet.count, pixels], scalars: trainSet.binarized())
-    let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
     let fingerprint = VAETrainer.fingerprint([trainImages, testImages])
 
     let configuration = trainingConfiguration
@@ -143,7 +142,8 @@ struct TrainVAE: ParsableCommand {
     if text {
       let latentText = latentType == .bernoulli ? "\(latents) Bernoulli latents" : "\(latents) x \(categoryCount) categorical latents"
       Self.say("discrete VAE: \(latentText), estimator \(estimator.rawValue), seed \(seed); "
-        + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath); matmul: \(MatrixMultiply.backend)")
+        + "\(trainSet.count) training and \(testSet.count) test images from \(dataPath), binarised: \(dataOptions.chosenBinarization); "
+        + "matmul: \(MatrixMultiply.backend)")
       if resume { Self.say("resuming from \(checkpointPath) after epoch \(trainer.state.epoch) (step \(trainer.state.step))") }
     }
     let showProgress = text && isatty(STDERR_FILENO) != 0
@@ -172,10 +172,12 @@ struct TrainVAE: ParsableCommand {
       ("latentType", JSONText.string(latentType.rawValue)),
       ("prior", JSONText.string(learnedPrior ? "learned" : "uniform")),
       ("estimator", JSONText.string(estimator.rawValue)),
+      ("binarization", JSONText.string(dataOptions.binarization.rawValue)),
       ("trainNegELBO", JSONText.number(trainNegELBO)),
       ("testNegELBO", JSONText.number(testNegELBO)),
       ("secondsPerEpoch", JSONText.number(seconds)),
     ]
+    if case .sampled(let seed) = dataOptions.chosenBinarization { fields.append(("binarizationSeed", JSONText.number(seed))) }
     var boundText = ""
     if boundSamples > 0 {
       if text { Self.say("importance-weighted bound: \(boundSamples) draws per test image...") }

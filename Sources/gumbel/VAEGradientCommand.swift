@@ -22,8 +22,7 @@ struct VAEGradient: ParsableCommand {
       --checkpoint. Writes OUT/vae-gradient.svg and OUT/vae-gradient.json.
       """)
 
-  @Option(help: "A CSV file (.csv or .csv.gz) or a directory of MNIST IDX files. Default: the vendored Data/mnist_5k.csv.gz.")
-  var data: String?
+  @OptionGroup var dataOptions: VAEDataOptions
   @Option(help: "A train-vae checkpoint to measure (its model, no training), instead of a new model.")
   var checkpoint: String?
   @Option(help: "categorical or bernoulli (a new model only).")
@@ -122,11 +121,9 @@ struct VAEGradient: ParsableCommand {
   }
 
   func measureAll() throws {
-    let dataPath = data ?? MNISTDataSet.defaultPath()
-    let (trainSet, testSet, _) = try MNISTDataSet.load(from: dataPath)
+    let dataPath = dataOptions.path
+    let (trainSet, _, trainImages, testImages) = try dataOptions.load()
     let pixels = trainSet.pixelsPerImage
-    let trainImages = Tensor(shape: [trainSet.count, pixels], scalars: trainSet.binarized())
-    let testImages = Tensor(shape: [testSet.count, pixels], scalars: testSet.binarized())
     guard images <= trainSet.count else {
       throw CLIError("--images \(images) is more than the \(trainSet.count) training images of \(dataPath)")
     }

@@ -65,21 +65,30 @@ import Testing
     ["--learned-prior", "yes"],
     ["--draws", "4"],
     ["--estimator", "rloo", "--draws", "1"],
+    ["--binarization", "random"],
+    ["--binarization-seed", "3"],
+    ["--binarization", "threshold", "--binarization-seed", "3"],
+    ["--binarization", "sampled", "--binarization-seed", "x"],
   ])
   func badOptionsGiveOneLine(arguments: [String]) throws {
     try Self.expectOneLineError(arguments, mentioning: [])
   }
 
-  /// Writes the four IDX files of a tiny data set: `train` and `test` random binary 28x28 images.
-  static func writeTinyIDX(train: Int, test: Int, in directory: URL) throws {
+  /// Writes the four IDX files of a tiny data set: `train` and `test` random 28x28 images, binary
+  /// (0 or 255) or, with `grey`, of every grey level.
+  static func writeTinyIDX(train: Int, test: Int, grey: Bool = false, in directory: URL) throws {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func bit() -> UInt8 {  // xorshift64, seeded: the same files every run
       state ^= state << 13; state ^= state >> 7; state ^= state << 17
       return UInt8(state & 1)
     }
+    func level() -> UInt8 {
+      state ^= state << 13; state ^= state >> 7; state ^= state << 17
+      return UInt8(state & 255)
+    }
     func bigEndian(_ x: UInt32) -> [UInt8] { [UInt8(x >> 24), UInt8(x >> 16 & 255), UInt8(x >> 8 & 255), UInt8(x & 255)] }
     for (prefix, count) in [("train", train), ("t10k", test)] {
-      let pixels = (0..<(count * 784)).map { _ in bit() * 255 }
+      let pixels = (0..<(count * 784)).map { _ in grey ? level() : bit() * 255 }
       let images = bigEndian(0x0803) + bigEndian(UInt32(count)) + bigEndian(28) + bigEndian(28) + pixels
       let labels = bigEndian(0x0801) + bigEndian(UInt32(count)) + (0..<count).map { UInt8($0 % 10) }
       try Data(images).write(to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
@@ -131,5 +140,29 @@ import Testing
       let bound = try #require(words.firstIndex(of: "bound").flatMap { Double(words[$0 + 1]) }, "\(line)")
       #expect(bound > 0 && bound < negELBO + 1, "\(line)")
     }
+  }
+
+  /// `--binarization sampled` is reported with its seed, and a run resumes only on the same draw:
+  /// another seed gives other bits, which the checkpoint's data fingerprint refuses.
+  @Test func sampledBinarizationIsReportedAndResumedOnTheSameDraw() throws {
+    let directory = try Self.temporaryDirectory()
+    try Self.writeTinyIDX(train: 100, test: 20, grey: true, in: directory)
+    let common = ["train-vae", "--data", directory.path, "--latents", "4", "--bound-samples", "0",
+                  "--binarization", "sampled", "--out", directory.appendingPathComponent("out").path]
+    let first = try CLITests.gumbel(common + ["--epochs", "1", "--binarization-seed", "3", "--format", "json"])
+    #expect(first.status == 0, "\(first.stderr)")
+    let object = try CLITests.json(first)
+    #expect(object["binarization"] as? String == "sampled")
+    #expect(object["binarizationSeed"] as? Int == 3)
+
+    let otherDraw = try CLITests.gumbel(common + ["--epochs", "2", "--binarization-seed", "4", "--resume"])
+    #expect(otherDraw.status != 0 && otherDraw.exited)
+    #expect(otherDraw.stderr.split(separator: "\n").count == 1 && otherDraw.stderr.contains("other data"), "\(otherDraw.stderr)")
+    let threshold = try CLITests.gumbel(common.filter { $0 != "sampled" && $0 != "--binarization" } + ["--epochs", "2", "--resume"])
+    #expect(threshold.status != 0 && threshold.stderr.contains("other data"), "\(threshold.stderr)")
+
+    let sameDraw = try CLITests.gumbel(common + ["--epochs", "2", "--binarization-seed", "3", "--resume", "--format", "json"])
+    #expect(sameDraw.status == 0, "\(sameDraw.stderr)")
+    #expect(try CLITests.json(sameDraw)["epochs"] as? Int == 2)
   }
 }
