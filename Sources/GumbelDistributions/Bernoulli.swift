@@ -1,4 +1,5 @@
 import _Differentiation
+import GumbelKernels
 import GumbelRandom
 import GumbelTensor
 
@@ -40,8 +41,29 @@ public struct Bernoulli<Scalar: DistributionFloatingPoint>: Differentiable {
   /// `log p(x)` for `x` in {0, 1}, element-wise.
   @differentiable(reverse, wrt: self)
   public func logProbability(of x: Tensor<Scalar>) -> Tensor<Scalar> {
+    logProbabilityBody(of: x)
+  }
+
+  @differentiable(reverse, wrt: self)
+  func logProbabilityBody(of x: Tensor<Scalar>) -> Tensor<Scalar> {
     let complement = Tensor(repeating: 1, shape: withoutDerivative(at: x).shape) - x
     return x * logits.logSigmoid() + complement * (-logits).logSigmoid()
+  }
+
+  /// The derivative of ``logProbability(of:)``: the body's own, which `Float` runs by name.
+  /// Called from generic code in another module (REINFORCE's surrogate on bits), the body would
+  /// run unspecialised, with protocol calls for every element of its element-wise steps;
+  /// by name it runs specialised, the same operations, so the same bits.
+  @derivative(of: logProbability, wrt: self)
+  public func _vjpLogProbability(of x: Tensor<Scalar>) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> TangentVector) {
+    if Scalar.self == Float.self {
+      let (value, pullback) = valueWithPullback(at: kernelCast(self, to: Bernoulli<Float>.self)) { distribution in
+        distribution.logProbabilityBody(of: kernelCast(x, to: Tensor<Float>.self))
+      }
+      return (kernelCast(value, to: Tensor<Scalar>.self),
+              { v in kernelCast(pullback(kernelCast(v, to: Tensor<Float>.self)), to: TangentVector.self) })
+    }
+    return valueWithPullback(at: self) { distribution in distribution.logProbabilityBody(of: x) }
   }
 
   /// The entropy of each variable, `softplus(l) - l sigmoid(l)`.

@@ -49,9 +49,27 @@ extension Estimator {
 public enum BitSampling {
   /// `1` where `u < sigmoid(logit)` for `u` uniform in [0, 1) from `key`, else `0`: the draw of
   /// `jax.random.bernoulli(key, sigmoid(logits))`.
-  /// (Inlinable, so that callers run it specialised for their scalar type.)
+  ///
+  /// Inlinable, so that specialised callers run it specialised; a generic caller that the
+  /// compiler did not specialise (such as ``Estimator/sampleBits(logits:using:)``) runs
+  /// `Float`'s draw by name, the same operations, instead of protocol calls for every element.
   @inlinable
   public static func bernoulli<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    // Float only: the models train in Float (Double's callers are tests). Tensor<Scalar> is
+    // Tensor<Float> in the branch, so the casts reinterpret, they do not convert.
+    if Scalar.self == Float.self {
+      return unsafeBitCast(bernoulliOfFloats(logits: unsafeBitCast(logits, to: Tensor<Float>.self), key: key), to: Tensor<Scalar>.self)
+    }
+    return bernoulliBody(logits: logits, key: key)
+  }
+
+  @usableFromInline
+  static func bernoulliOfFloats(logits: Tensor<Float>, key: PRNGKey) -> Tensor<Float> {
+    bernoulliBody(logits: logits, key: key)
+  }
+
+  @inlinable
+  static func bernoulliBody<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     let u: [Scalar] = key.uniform(count: logits.scalarCount)
     let p = logits.sigmoid().scalars
     return Tensor(shape: logits.shape, scalars: [Scalar](unsafeUninitializedCapacity: p.count) { bits, initialized in

@@ -38,6 +38,15 @@ public enum DisARM {
   /// Bits in antithetic pairs of rows: row `2k` is `1[u < sigmoid(l)]` and row `2k + 1` is
   /// `1[1 - u < sigmoid(l)]` for the same uniform `u` (a last unpaired row draws its own).
   public static func antitheticBits<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
+    // Float by name, so that a generic caller runs the loop specialised (as `BitSampling.bernoulli`;
+    // the same reinterpreting casts).
+    if Scalar.self == Float.self {
+      return unsafeBitCast(antitheticBitsBody(logits: unsafeBitCast(logits, to: Tensor<Float>.self), key: key), to: Tensor<Scalar>.self)
+    }
+    return antitheticBitsBody(logits: logits, key: key)
+  }
+
+  static func antitheticBitsBody<Scalar: DistributionFloatingPoint>(logits: Tensor<Scalar>, key: PRNGKey) -> Tensor<Scalar> {
     let width = logits.columnCount, rows = logits.rowCount
     let u: [Scalar] = key.uniform(count: ((rows + 1) / 2) * width)
     let p = logits.sigmoid().scalars

@@ -10,9 +10,18 @@ extension Tensor {
   @inlinable
   public func relu() -> Tensor { Tensor(shape: shape, scalars: scalars.map { $0 > 0 ? $0 : 0 }) }
 
-  /// The logistic function `1 / (1 + e^-x)` for each element, computed without overflow.
+  /// The logistic function `1 / (1 + e^-x)` for each element, computed without overflow
+  /// (`Kernels.sigmoid`: specialised for `Float` and `Double` even in unspecialised callers).
   @inlinable
-  public func sigmoid() -> Tensor { Tensor(shape: shape, scalars: scalars.map(Self.sigmoid)) }
+  public func sigmoid() -> Tensor {
+    let count = scalarCount
+    return Tensor(shape: shape, scalars: scalars.withUnsafeBufferPointer { x in
+      [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+        if let o = out.baseAddress { Kernels.sigmoid(x, into: o) }
+        initialized = count
+      }
+    })
+  }
 
   /// `log(1 + e^x)` for each element, as `max(x, 0) + log1p(e^-|x|)` (no overflow for large `x`,
   /// no loss of precision for very negative `x`).
@@ -81,11 +90,7 @@ extension Tensor {
   }
 
   @inlinable
-  static func sigmoid(_ x: Scalar) -> Scalar {
-    if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
-    let e = Scalar.exp(x)
-    return e / (1 + e)
-  }
+  static func sigmoid(_ x: Scalar) -> Scalar { Kernels.sigmoid(x) }
 
   @inlinable
   static func softplus(_ x: Scalar) -> Scalar {
@@ -108,7 +113,18 @@ extension Tensor {
   @derivative(of: sigmoid)
   func _vjpSigmoid() -> (value: Tensor, pullback: (Tensor) -> Tensor) {
     let y = sigmoid()
-    return (y, { v in y.pullbackMap(v) { v, y in v * y * (1 - y) } })
+    return (y, { v in
+      let v = v.unbroadcast(to: y.shape)
+      let count = y.scalarCount
+      return Tensor(shape: y.shape, scalars: y.scalars.withUnsafeBufferPointer { y in
+        v.scalars.withUnsafeBufferPointer { v in
+          [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+            if let v = v.baseAddress, let o = out.baseAddress { Kernels.sigmoidPullback(value: y, upstream: v, into: o) }
+            initialized = count
+          }
+        }
+      })
+    })
   }
 
   @inlinable

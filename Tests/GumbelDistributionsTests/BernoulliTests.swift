@@ -121,4 +121,35 @@ import Testing
       + pullbackAgreement(at: Tensor([0.4, -1.1])) { Bernoulli(trustedLogits: $0).logProbability(of: Tensor([1, 0])) }
     for (analytic, numeric) in checks { #expect(isClose(analytic, numeric, relative: 1e-6)) }
   }
+
+  /// `Float` runs `sigmoid`, its pullback and `logProbability`'s derivative by name (specialised
+  /// even for generic callers): their values and gradients against the formulas in `Double`,
+  /// `d sigmoid(l) = sigmoid(l) (1 - sigmoid(l))` and `d log p(x) / dl = x - sigmoid(l)`, with
+  /// random upstream tangents `u`, logits from -20 to 20 and both values of `x` (tolerances of
+  /// Float rounding; a missing or wrong factor is off by far more).
+  @Test func floatGradientsMatchTheirFormulas() {
+    var rng = SplitMix64(seed: 12)
+    let count = 64
+    let l = (0..<count).map { i in i < 4 ? [-20, 0, 20, 1e-3][i] : Float.random(in: -8...8, using: &rng) }
+    let x = (0..<count).map { _ in Float(Int.random(in: 0...1, using: &rng)) }
+    let u = (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }
+    let logits = Tensor(shape: [8, 8], scalars: l), bits = Tensor(shape: [8, 8], scalars: x), upstream = Tensor(shape: [8, 8], scalars: u)
+    func sigmoid(_ l: Float) -> Double { 1 / (1 + Double.exp(-Double(l))) }
+
+    let (value, sigmoidPullback) = valueWithPullback(at: logits) { $0.sigmoid() }
+    let logProbabilityGradient = gradient(at: logits) { (Bernoulli(trustedLogits: $0).logProbability(of: bits) * upstream).sum() }
+    let sigmoidGradient = sigmoidPullback(upstream)
+    for i in 0..<count {
+      let s = sigmoid(l[i])
+      #expect(isClose(Double(value.scalars[i]), s, relative: 1e-6), "sigmoid(\(l[i]))")
+      let expectedSigmoid = Double(u[i]) * s * (1 - s)
+      // `1 - y` of a Float `y` near 1 keeps an absolute error of about 6e-8.
+      #expect(abs(Double(sigmoidGradient.scalars[i]) - expectedSigmoid) <= 1e-7 + 1e-5 * abs(expectedSigmoid), "d sigmoid at \(l[i])")
+      // And the same bits as the formulas in Float, element by element.
+      let e = Float.exp(-abs(l[i])), y = l[i] >= 0 ? 1 / (1 + e) : e / (1 + e)
+      #expect(value.scalars[i] == y && sigmoidGradient.scalars[i] == u[i] * y * (1 - y), "Float sigmoid at \(l[i])")
+      let expectedLogProbability = Double(u[i]) * (Double(x[i]) - s)
+      #expect(abs(Double(logProbabilityGradient.scalars[i]) - expectedLogProbability) <= 1e-6, "d log p(\(x[i])) at \(l[i])")
+    }
+  }
 }
