@@ -30,6 +30,8 @@ Resuming: a session's background jobs end when it stops, so every cell writes it
 results/paper/CELL.json when it finishes, and `run` skips cells that have one. A Swift cell's
 checkpoint stays in --work (default /tmp/gumbel-paper), so an interrupted Swift cell continues
 from its last finished epoch (`train-vae --resume`, bit for bit the same run); a JAX cell restarts.
+Cells of another --results directory keep their checkpoints in --work/NAME, NAME that directory's
+last component (so give two such directories different names).
 
 Jobs: --jobs J runs J cells at once, each pinned to its own processor (taskset) with one thread
 (`--threads 1` for Swift); the time of a cell is recorded with its result.

@@ -21,7 +21,8 @@ public enum Binarization: Equatable, Sendable, CustomStringConvertible {
   /// `stream` keeps the draws of different image sets apart (the commands pass 0 for the
   /// training images and 1 for the test images). For `.sampled(seed:)`, pixel `j` of image `i` is
   /// 1 when `u[j] < Float(grey) / 255`, with `u = uniform(fold_in(fold_in(PRNGKey(seed), stream),
-  /// i), [pixelsPerImage])`: the same bits as that JAX expression (`BinarizationGolden.py`).
+  /// i), [pixelsPerImage])`: the same bits as that JAX expression (tested against JAX's output,
+  /// `Tests/GumbelExperimentsTests/make_binarization_vectors.py`).
   public func pixels(of images: LabeledImages, stream: UInt32) -> [Float] {
     switch self {
     case .threshold:

@@ -215,7 +215,9 @@ struct VAEGradient: ParsableCommand {
   }
 
   func json(_ points: [Point], model: DiscreteVAE<Float>, images: Int) -> String {
-    JSONText.object([
+    var binarization: [(key: String, value: String)] = [("binarization", JSONText.string(dataOptions.binarization.rawValue))]
+    if case .sampled(let seed) = dataOptions.chosenBinarization { binarization.append(("binarizationSeed", JSONText.number(seed))) }
+    return JSONText.object(binarization + [
       ("latentType", JSONText.string(model.latentType.rawValue)),
       ("latents", JSONText.number(model.latentCount)),
       ("categories", JSONText.number(model.categoryCount)),

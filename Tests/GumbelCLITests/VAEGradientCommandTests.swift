@@ -13,6 +13,7 @@ import Testing
       "--estimators", "reinforce,st-gs", "--out", directory.path, "--format", "json"))
     #expect(object["configurations"] as? Int == 9)
     #expect(object["images"] as? Int == 10 && object["estimates"] as? Int == 60)
+    #expect(object["binarization"] as? String == "threshold" && object["binarizationSeed"] == nil)
     let points = try #require(object["points"] as? [[String: Any]])
     #expect(points.map { $0["name"] as? String } == ["initialisation"])
     let rows = try #require(points.first?["estimators"] as? [[String: Any]])
@@ -82,6 +83,8 @@ import Testing
       (["--categories", "1"], "--categories must be at least 2, not 1"),
       (["--images", "5000"], "--images must be between 1 and 1000"),
       (["--images", "1000", "--data", "/nonexistent"], "/nonexistent"),
+      (["--binarization-seed", "2"], "--binarization-seed applies to --binarization sampled only"),
+      (["--binarization", "fuzzy"], "fuzzy"),
     ]
     for (arguments, message) in cases {
       PlotCommandTests.expectOneLineError(try CLITests.gumbel(["vae-gradient"] + arguments), containing: message)
