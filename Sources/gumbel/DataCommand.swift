@@ -119,6 +119,14 @@ struct VAEDataOptions: ParsableArguments {
     }
   }
 
+  /// The JSON fields that say how the bits were made: `binarization`, and `binarizationSeed` when
+  /// sampled.
+  var jsonFields: [(key: String, value: String)] {
+    var fields = [(key: "binarization", value: JSONText.string(binarization.rawValue))]
+    if case .sampled(let seed) = chosenBinarization { fields.append((key: "binarizationSeed", value: JSONText.number(seed))) }
+    return fields
+  }
+
   /// The images at ``path`` and their bits, `[images, pixels]`: stream 0 of the binarisation for
   /// the training images, stream 1 for the test images.
   func load() throws(DataError) -> (train: LabeledImages, test: LabeledImages, trainBits: Tensor<Float>, testBits: Tensor<Float>) {

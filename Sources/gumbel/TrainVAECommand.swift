@@ -172,12 +172,11 @@ struct TrainVAE: ParsableCommand {
       ("latentType", JSONText.string(latentType.rawValue)),
       ("prior", JSONText.string(learnedPrior ? "learned" : "uniform")),
       ("estimator", JSONText.string(estimator.rawValue)),
-      ("binarization", JSONText.string(dataOptions.binarization.rawValue)),
       ("trainNegELBO", JSONText.number(trainNegELBO)),
       ("testNegELBO", JSONText.number(testNegELBO)),
       ("secondsPerEpoch", JSONText.number(seconds)),
     ]
-    if case .sampled(let seed) = dataOptions.chosenBinarization { fields.append(("binarizationSeed", JSONText.number(seed))) }
+    fields += dataOptions.jsonFields
     var boundText = ""
     if boundSamples > 0 {
       if text { Self.say("importance-weighted bound: \(boundSamples) draws per test image...") }

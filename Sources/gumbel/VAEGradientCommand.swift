@@ -215,9 +215,7 @@ struct VAEGradient: ParsableCommand {
   }
 
   func json(_ points: [Point], model: DiscreteVAE<Float>, images: Int) -> String {
-    var binarization: [(key: String, value: String)] = [("binarization", JSONText.string(dataOptions.binarization.rawValue))]
-    if case .sampled(let seed) = dataOptions.chosenBinarization { binarization.append(("binarizationSeed", JSONText.number(seed))) }
-    return JSONText.object(binarization + [
+    JSONText.object(dataOptions.jsonFields + [
       ("latentType", JSONText.string(model.latentType.rawValue)),
       ("latents", JSONText.number(model.latentCount)),
       ("categories", JSONText.number(model.categoryCount)),

@@ -78,17 +78,13 @@ import Testing
   /// (0 or 255) or, with `grey`, of every grey level.
   static func writeTinyIDX(train: Int, test: Int, grey: Bool = false, in directory: URL) throws {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    func bit() -> UInt8 {  // xorshift64, seeded: the same files every run
-      state ^= state << 13; state ^= state >> 7; state ^= state << 17
-      return UInt8(state & 1)
-    }
-    func level() -> UInt8 {
+    func next() -> UInt8 {  // xorshift64, seeded: the same files every run
       state ^= state << 13; state ^= state >> 7; state ^= state << 17
       return UInt8(state & 255)
     }
     func bigEndian(_ x: UInt32) -> [UInt8] { [UInt8(x >> 24), UInt8(x >> 16 & 255), UInt8(x >> 8 & 255), UInt8(x & 255)] }
     for (prefix, count) in [("train", train), ("t10k", test)] {
-      let pixels = (0..<(count * 784)).map { _ in grey ? level() : bit() * 255 }
+      let pixels = (0..<(count * 784)).map { _ in grey ? next() : (next() & 1) * 255 }
       let images = bigEndian(0x0803) + bigEndian(UInt32(count)) + bigEndian(28) + bigEndian(28) + pixels
       let labels = bigEndian(0x0801) + bigEndian(UInt32(count)) + (0..<count).map { UInt8($0 % 10) }
       try Data(images).write(to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
