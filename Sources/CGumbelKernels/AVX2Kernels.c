@@ -1,18 +1,19 @@
-// The AVX2 forms of the Swift kernels that dominate sampling time (GumbelKernels): Threefry-2x32
-// counters (`Kernels.threefryWords`, ThreefryKernels.swift), the Gumbel transform of random
-// words (`Kernels.standardGumbel`, GumbelTransformKernels.swift), the exponential of
-// non-positive floats (`Kernels.exponentiate`, `VectorMath.expOfNonPositive`), and the row steps
-// of the softmax and its pullback (ArgmaxKernels.swift, SumKernels.swift, SoftmaxKernels.swift,
-// SoftmaxPullbackKernels.swift). The first three, and the check that floats are finite
-// (`Kernels.allFinite`), work element by element: their code is in ElementwiseKernels.inc,
-// compiled here for AVX2 and in AVX512Kernels.c for AVX-512F, and their entry points below run
-// the AVX-512 form on processors that have it (gumbel_avx512_enabled_flag). The Swift code
-// documents the algorithms and their references (Salmon et al. 2011 for Threefry; Moshier's
-// Cephes `logf` and `expf` for the polynomials); this file repeats their operations lane by
-// lane, in the same order and with the same constants (written as their IEEE 754 bits), so
-// every result has the same bits as the Swift kernel's. A change to a Swift kernel's operations
-// must be made here too: the tests that compare the two (the C-form suites of
-// GumbelKernelsTests, and KernelChoiceTests) fail until it is. Guides/Kernels.md has the map.
+// The AVX2 forms of the Swift kernels that dominate sampling and training time (GumbelKernels):
+// Threefry-2x32 counters (`Kernels.threefryWords`, ThreefryKernels.swift), the Gumbel transform
+// of random words (`Kernels.standardGumbel`, GumbelTransformKernels.swift), the exponential of
+// non-positive floats (`Kernels.exponentiate`, `VectorMath.expOfNonPositive`), the row steps of
+// the softmax and its pullback (ArgmaxKernels.swift, SumKernels.swift, SoftmaxKernels.swift,
+// SoftmaxPullbackKernels.swift), and Adam's step (`Kernels.adamStep`, OptimizerKernels.swift).
+// The first three, the check that floats are finite (`Kernels.allFinite`) and Adam's step work
+// element by element: their code is in ElementwiseKernels.inc, compiled here for AVX2 and in
+// AVX512Kernels.c for AVX-512F, and their entry points below run the AVX-512 form on processors
+// that have it (gumbel_avx512_enabled_flag). The Swift code documents the algorithms and their
+// references (Salmon et al. 2011 for Threefry; Moshier's Cephes `logf` and `expf` for the
+// polynomials; Kingma & Ba 2015 for Adam); this file repeats their operations lane by lane, in
+// the same order and with the same constants (written as their IEEE 754 bits), so every result
+// has the same bits as the Swift kernel's. A change to a Swift kernel's operations must be made
+// here too: the tests that compare the two (the C-form suites of GumbelKernelsTests, and
+// KernelChoiceTests) fail until it is. Guides/Kernels.md has the map.
 
 #include "CGumbelKernels.h"
 #include "AVX512Kernels.h"
@@ -142,6 +143,16 @@ void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) {
 
 int gumbel_kernel_all_finite(const float *x, int64_t count) {
   return gumbel_avx512_enabled_flag ? gumbel_avx512_all_finite(x, count) : avx2_all_finite(x, count);
+}
+
+void gumbel_kernel_adam_step(
+    float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
+    float correction1, float correction2) {
+  if (gumbel_avx512_enabled_flag) {
+    gumbel_avx512_adam_step(p, m, v, g, count, rate, b1, b2, eps, correction1, correction2);
+  } else {
+    avx2_adam_step(p, m, v, g, count, rate, b1, b2, eps, correction1, correction2);
+  }
 }
 
 // ---- Softmax rows and their pullback ----
@@ -394,6 +405,9 @@ void gumbel_kernel_threefry_words(
 void gumbel_kernel_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
 void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
 int gumbel_kernel_all_finite(const float *x, int64_t count) { abort(); }
+void gumbel_kernel_adam_step(
+    float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
+    float correction1, float correction2) { abort(); }
 int64_t gumbel_kernel_index_of_maximum(const float *x, int64_t n) { abort(); }
 void gumbel_kernel_index_of_maximum_rows(const float *x, int64_t rows, int64_t k, int32_t *argmax) { abort(); }
 void gumbel_kernel_softmax_rows_in_place(float *x, int64_t rows, int64_t k, float t, int32_t *argmax) { abort(); }

@@ -1,3 +1,5 @@
+import CGumbelKernels
+
 /// An optimiser's update of one parameter tensor, its moments and its gradient in a single pass.
 extension Kernels {
   /// Adam's step (Kingma & Ba, 2015, Algorithm 1, in Optax's order of operations), in place,
@@ -36,7 +38,12 @@ extension Kernels {
   /// `Float`'s form of ``adamStep(parameters:firstMoments:secondMoments:gradients:rate:beta1:beta2:epsilon:correction1:correction2:)``.
   /// A large tensor is shared between threads in blocks of 16,384 elements (each element's
   /// result depends on that element alone, so not on the thread count): the step streams four
-  /// buffers and takes a square root and two divisions per element.
+  /// buffers and takes a square root and three divisions per element. Each block runs
+  /// ``adamStepInC(parameters:firstMoments:secondMoments:gradients:count:rate:beta1:beta2:epsilon:correction1:correction2:)``
+  /// when ``KernelPath/runsC(count:)``, else ``adamStepInLanes(parameters:firstMoments:secondMoments:gradients:count:rate:beta1:beta2:epsilon:correction1:correction2:)``:
+  /// the same bits. (Swift's default x86-64 build has no vector square root: the lanes' form
+  /// takes eight scalar ones, and a step of a VAE's 1.2 million parameters took a quarter of
+  /// its training time on one thread.)
   @usableFromInline
   package static func adamStep(
     parameters p: UnsafeMutablePointer<Float>, firstMoments m: UnsafeMutablePointer<Float>,
@@ -45,14 +52,33 @@ extension Kernels {
   ) {
     Parallelism.forEachBlock(rows: count, elementsPerRow: 1, blockRows: 1 << 14) { _, range in
       let start = range.lowerBound
-      adamStepInLanes(parameters: p + start, firstMoments: m + start, secondMoments: v + start, gradients: g + start,
-                      count: range.count, rate: rate, beta1: b1, beta2: b2, epsilon: eps,
-                      correction1: correction1, correction2: correction2)
+      if KernelPath.runsC(count: range.count) {
+        adamStepInC(parameters: p + start, firstMoments: m + start, secondMoments: v + start, gradients: g + start,
+                    count: range.count, rate: rate, beta1: b1, beta2: b2, epsilon: eps,
+                    correction1: correction1, correction2: correction2)
+      } else {
+        adamStepInLanes(parameters: p + start, firstMoments: m + start, secondMoments: v + start, gradients: g + start,
+                        count: range.count, rate: rate, beta1: b1, beta2: b2, epsilon: eps,
+                        correction1: correction1, correction2: correction2)
+      }
     }
   }
 
+  /// The C form of ``adamStepInLanes(parameters:firstMoments:secondMoments:gradients:count:rate:beta1:beta2:epsilon:correction1:correction2:)``
+  /// (AVX-512 where ``KernelPath/usesAVX512``).
+  ///
+  /// - Precondition: ``KernelPath/usesC``.
+  @usableFromInline
+  package static func adamStepInC(
+    parameters p: UnsafeMutablePointer<Float>, firstMoments m: UnsafeMutablePointer<Float>,
+    secondMoments v: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int,
+    rate: Float, beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, correction1: Float, correction2: Float
+  ) {
+    gumbel_kernel_adam_step(p, m, v, g, Int64(count), rate, b1, b2, eps, correction1, correction2)
+  }
+
   /// One block of ``adamStep(parameters:firstMoments:secondMoments:gradients:count:rate:beta1:beta2:epsilon:correction1:correction2:)``,
-  /// eight lanes at a time.
+  /// eight lanes at a time: the Swift form.
   @inline(__always)
   static func adamStepInLanes(
     parameters p: UnsafeMutablePointer<Float>, firstMoments m: UnsafeMutablePointer<Float>,

@@ -1,5 +1,7 @@
 import GumbelKernels
+import RealModule
 import Testing
+import _GumbelTestSupport
 
 /// The AVX2 exponential against the Swift one: the same bits on every input, or the softmax
 /// would depend on the processor.
@@ -93,6 +95,65 @@ struct FinitenessCFormTests {
       padded.withUnsafeBufferPointer {
         #expect(Kernels.allFiniteInC($0.baseAddress!, count: count), "count \(count) read past its end")
       }
+    }
+  }
+}
+
+/// Adam's step in C against its formula written out element by element (Kingma & Ba, 2015,
+/// Algorithm 1, in Optax's order): the same bits, so a run's checkpoints do not depend on the
+/// processor.
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct AdamCFormTests {
+  /// The formula on one element.
+  static func expected(
+    p: Float, m: Float, v: Float, g: Float, rate: Float, b1: Float, b2: Float, eps: Float, c1: Float, c2: Float
+  ) -> (p: Float, m: Float, v: Float) {
+    let m = b1 * m + (1 - b1) * g
+    let v = b2 * v + (1 - b2) * (g * g)
+    return (p - rate * ((m / c1) / ((v / c2).squareRoot() + eps)), m, v)
+  }
+
+  /// The same bits, or both NaN: which NaN a sum of two NaNs gives depends on the order of its
+  /// operands, which the optimiser may swap (with `b1 = 0`, `0 * infinity + 1 * NaN` gave NaNs
+  /// of either sign in a release build).
+  static func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+
+  /// Every length to 40 and some longer (full groups of sixteen and eight, partial ones), on
+  /// random values and on edges (zero moments, zero and huge gradients, subnormals, infinities,
+  /// a zero epsilon): each element has the formula's bits (NaN where it has NaN), and nothing
+  /// past `count` is written.
+  @Test(arguments: [(1e-3, 0.9, 0.999, 1e-8, 3), (0.5, 0.5, 0.25, 0, 1), (1e-4, 0, 0, 1e-3, 1_000_000)] as [(Float, Float, Float, Float, Int)])
+  func adamStepHasTheFormulasBits(rate: Float, b1: Float, b2: Float, eps: Float, step: Int) {
+    let c1 = 1 - Float.pow(b1, step), c2 = 1 - Float.pow(b2, step)
+    var generator = SplitMix64(seed: 29)
+    let edges: [Float] = [0, -0.0, 1e-20, -1e-20, 1e19, -1e19, .leastNonzeroMagnitude, .leastNormalMagnitude,
+                          .greatestFiniteMagnitude, .infinity, -.infinity, .nan, 1, -1]
+    func value(_ scale: Float) -> Float {
+      Int.random(in: 0..<4, using: &generator) == 0 ? edges.randomElement(using: &generator)!
+        : Float.random(in: -scale...scale, using: &generator)
+    }
+    for count in Array(0...40) + [63, 64, 65, 1000, 16_389] {
+      let g = (0..<count).map { _ in value(1) }
+      let p0 = (0..<count).map { _ in value(1) }
+      let m0 = (0..<count).map { _ in value(0.1) }
+      let v0 = (0..<count).map { _ in abs(value(0.01)) }
+      var (p, m, v) = (p0 + [12345], m0 + [12345], v0 + [12345])
+      p.withUnsafeMutableBufferPointer { p in
+        m.withUnsafeMutableBufferPointer { m in
+          v.withUnsafeMutableBufferPointer { v in
+            Kernels.adamStepInC(parameters: p.baseAddress!, firstMoments: m.baseAddress!, secondMoments: v.baseAddress!,
+                                gradients: g, count: count, rate: rate, beta1: b1, beta2: b2, epsilon: eps,
+                                correction1: c1, correction2: c2)
+          }
+        }
+      }
+      var mismatches: [Int] = []
+      for j in 0..<count {
+        let e = Self.expected(p: p0[j], m: m0[j], v: v0[j], g: g[j], rate: rate, b1: b1, b2: b2, eps: eps, c1: c1, c2: c2)
+        if !Self.same(p[j], e.p) || !Self.same(m[j], e.m) || !Self.same(v[j], e.v) { mismatches.append(j) }
+      }
+      #expect(mismatches.isEmpty, "count \(count): \(mismatches.prefix(3).map { (g[$0], p0[$0], m0[$0], v0[$0]) })")
+      #expect(p[count] == 12345 && m[count] == 12345 && v[count] == 12345, "count \(count) wrote past the end")
     }
   }
 }

@@ -54,6 +54,13 @@ void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count);
 /// 1 if each of the count floats at x is finite (neither infinite nor NaN), else 0.
 int gumbel_kernel_all_finite(const float *x, int64_t count);
 
+/// Adam's step on count elements, in place: `Kernels.adamStep` (OptimizerKernels.swift), for
+/// each i, m[i] = b1 m[i] + (1 - b1) g[i], v[i] = b2 v[i] + (1 - b2) g[i]^2, then
+/// p[i] -= rate ((m[i] / correction1) / (sqrt(v[i] / correction2) + eps)).
+void gumbel_kernel_adam_step(
+    float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
+    float correction1, float correction2);
+
 /// The index of the first largest of the n (at least 16) floats at x, or -1 if the largest is
 /// infinite or NaN: `Kernels.indexOfMaximum`'s vector search.
 int64_t gumbel_kernel_index_of_maximum(const float *x, int64_t n);
