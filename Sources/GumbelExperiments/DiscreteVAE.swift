@@ -188,9 +188,24 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// Each row of `x` `times` times in a row (`x` itself for once).
   static func repeatingRows(of x: Tensor<Scalar>, times: Int) -> Tensor<Scalar> {
     guard times > 1 else { return x }
-    let width = x.columnCount
-    let rows = x.rows.flatMap { row in Array([[Scalar]](repeating: row, count: times).joined()) }
+    let width = x.columnCount, scalars = x.scalars
+    var rows = [Scalar]()
+    rows.reserveCapacity(scalars.count * times)
+    for r in 0..<x.rowCount {
+      for _ in 0..<times { rows.append(contentsOf: scalars[(r * width)..<((r + 1) * width)]) }
+    }
     return Tensor(shape: [x.rowCount * times, width], scalars: rows)
+  }
+
+  /// `scalars` `times` times over, one whole copy after another (`jnp.tile` of a flat array):
+  /// the targets of a decoder batch that holds several draws for each image. (Copied by
+  /// whole arrays: `Array(repeatElement(scalars, count: times).joined())` goes element by
+  /// element, and took 3% of an epoch's evaluation.)
+  static func tiled(_ scalars: [Scalar], times: Int) -> [Scalar] {
+    var tiles = [Scalar]()
+    tiles.reserveCapacity(scalars.count * times)
+    for _ in 0..<times { tiles.append(contentsOf: scalars) }
+    return tiles
   }
 
   /// What ``negativeELBO(images:estimator:key:)`` hands the estimator as each image's loss,
@@ -263,7 +278,7 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
       codes += drawLatents(logits: logits, key: key.fold(in: UInt32(s))).scalars
     }
     let z = Tensor(shape: [samples * logits.rowCount, logitsPerLatent], scalars: codes)
-    let targets = Tensor(shape: [samples * batch, pixelCount], scalars: Array([[Scalar]](repeating: images.scalars, count: samples).joined()))
+    let targets = Tensor(shape: [samples * batch, pixelCount], scalars: Self.tiled(images.scalars, times: samples))
     let reconstruction = decode(z).sigmoidCrossEntropy(labels: targets).sumAlongLastAxis().scalars
     return (0..<batch).map { i in
       var total: Scalar = 0
@@ -284,7 +299,7 @@ public struct DiscreteVAE<Scalar: DistributionFloatingPoint>: TrainableModel {
   /// The decoder's pixel probabilities for `count` latents drawn from the prior.
   public func priorSamples(count: Int, key: PRNGKey) -> Tensor<Scalar> {
     let logits = Tensor(shape: [count * latentCount, logitsPerLatent],
-                        scalars: Array([[Scalar]](repeating: activePriorLogits.scalars, count: count).joined()))
+                        scalars: Self.tiled(activePriorLogits.scalars, times: count))
     return decode(drawLatents(logits: logits, key: key)).sigmoid()
   }
 

@@ -57,7 +57,7 @@ extension DiscreteVAE {
         codes += z
       }
       let targets = Tensor(shape: [count * batch, pixelCount],
-                           scalars: Array([[Scalar]](repeating: images.scalars, count: count).joined()))
+                           scalars: Self.tiled(images.scalars, times: count))
       let z = Tensor(shape: [count * batch * n, width], scalars: codes)
       let reconstruction = decode(z).sigmoidCrossEntropy(labels: targets).sumAlongLastAxis().scalars
       for s in 0..<count {
