@@ -3,17 +3,18 @@
 // of random words (`Kernels.standardGumbel`, GumbelTransformKernels.swift), the exponential of
 // non-positive floats (`Kernels.exponentiate`, `VectorMath.expOfNonPositive`), the row steps of
 // the softmax and its pullback (ArgmaxKernels.swift, SumKernels.swift, SoftmaxKernels.swift,
-// SoftmaxPullbackKernels.swift), and Adam's step (`Kernels.adamStep`, OptimizerKernels.swift).
-// The first three, the check that floats are finite (`Kernels.allFinite`) and Adam's step work
-// element by element: their code is in ElementwiseKernels.inc, compiled here for AVX2 and in
-// AVX512Kernels.c for AVX-512F, and their entry points below run the AVX-512 form on processors
-// that have it (gumbel_avx512_enabled_flag). The Swift code documents the algorithms and their
-// references (Salmon et al. 2011 for Threefry; Moshier's Cephes `logf` and `expf` for the
-// polynomials; Kingma & Ba 2015 for Adam); this file repeats their operations lane by lane, in
-// the same order and with the same constants (written as their IEEE 754 bits), so every result
-// has the same bits as the Swift kernel's. A change to a Swift kernel's operations must be made
-// here too: the tests that compare the two (the C-form suites of GumbelKernelsTests, and
-// KernelChoiceTests) fail until it is. Guides/Kernels.md has the map.
+// SoftmaxPullbackKernels.swift), the sigmoid cross-entropy (`Kernels.sigmoidCrossEntropy`,
+// CrossEntropyKernels.swift) and Adam's step (`Kernels.adamStep`, OptimizerKernels.swift). The
+// first three, the check that floats are finite (`Kernels.allFinite`), the cross-entropy and
+// Adam's step work element by element: their code is in ElementwiseKernels.inc, compiled here
+// for AVX2 and in AVX512Kernels.c for AVX-512F, and their entry points below run the AVX-512
+// form on processors that have it (gumbel_avx512_enabled_flag). The Swift code documents the
+// algorithms and their references (Salmon et al. 2011 for Threefry; Moshier's Cephes `logf` and
+// `expf` for the polynomials; Kingma & Ba 2015 for Adam); this file repeats their operations
+// lane by lane, in the same order and with the same constants (written as their IEEE 754 bits),
+// so every result has the same bits as the Swift kernel's. A change to a Swift kernel's
+// operations must be made here too: the tests that compare the two (the C-form suites of
+// GumbelKernelsTests, and KernelChoiceTests) fail until it is. Guides/Kernels.md has the map.
 
 #include "CGumbelKernels.h"
 #include "AVX512Kernels.h"
@@ -143,6 +144,14 @@ void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) {
 
 int gumbel_kernel_all_finite(const float *x, int64_t count) {
   return gumbel_avx512_enabled_flag ? gumbel_avx512_all_finite(x, count) : avx2_all_finite(x, count);
+}
+
+void gumbel_kernel_sigmoid_cross_entropy(const float *x, const float *labels, int64_t count, float *out) {
+  if (gumbel_avx512_enabled_flag) {
+    gumbel_avx512_sigmoid_cross_entropy(x, labels, count, out);
+  } else {
+    avx2_sigmoid_cross_entropy(x, labels, count, out);
+  }
 }
 
 void gumbel_kernel_adam_step(
@@ -405,6 +414,7 @@ void gumbel_kernel_threefry_words(
 void gumbel_kernel_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
 void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count) { abort(); }
 int gumbel_kernel_all_finite(const float *x, int64_t count) { abort(); }
+void gumbel_kernel_sigmoid_cross_entropy(const float *x, const float *labels, int64_t count, float *out) { abort(); }
 void gumbel_kernel_adam_step(
     float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
     float correction1, float correction2) { abort(); }

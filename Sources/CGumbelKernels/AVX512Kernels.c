@@ -43,6 +43,7 @@ void gumbel_avx512_threefry_words(
 void gumbel_avx512_standard_gumbel_in_place(float *data, int64_t count, const float *addend) { abort(); }
 void gumbel_avx512_exp_of_non_positive(const float *from, float *to, int64_t count) { abort(); }
 int gumbel_avx512_all_finite(const float *x, int64_t count) { abort(); }
+void gumbel_avx512_sigmoid_cross_entropy(const float *x, const float *labels, int64_t count, float *out) { abort(); }
 void gumbel_avx512_adam_step(
     float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
     float correction1, float correction2) { abort(); }

@@ -16,6 +16,7 @@ void gumbel_avx512_threefry_words(
 void gumbel_avx512_standard_gumbel_in_place(float *data, int64_t count, const float *addend);
 void gumbel_avx512_exp_of_non_positive(const float *from, float *to, int64_t count);
 int gumbel_avx512_all_finite(const float *x, int64_t count);
+void gumbel_avx512_sigmoid_cross_entropy(const float *x, const float *labels, int64_t count, float *out);
 void gumbel_avx512_adam_step(
     float *p, float *m, float *v, const float *g, int64_t count, float rate, float b1, float b2, float eps,
     float correction1, float correction2);

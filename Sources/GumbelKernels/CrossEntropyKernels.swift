@@ -1,3 +1,5 @@
+import CGumbelKernels
+
 /// The sigmoid cross-entropy on logits (the Bernoulli negative log-likelihood of a decoder's
 /// pixels) and its pullback, eight lanes at a time.
 ///
@@ -11,8 +13,35 @@ extension Kernels {
   /// (`optax.sigmoid_binary_cross_entropy`): no overflow for large `|x|`. Non-finite logits
   /// give what the formula gives in IEEE 754 arithmetic (NaN stays NaN; `+infinity` gives NaN;
   /// `-infinity` gives `+infinity` for label 1 and NaN for label 0).
+  ///
+  /// Runs ``sigmoidCrossEntropyInC(logits:labels:count:into:)`` when
+  /// ``KernelPath/runsC(count:)``, else ``sigmoidCrossEntropyInSwift(logits:labels:count:into:)``:
+  /// the same bits.
   @usableFromInline
   package static func sigmoidCrossEntropy(
+    logits x: UnsafePointer<Float>, labels: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    if KernelPath.runsC(count: count) {
+      sigmoidCrossEntropyInC(logits: x, labels: labels, count: count, into: out)
+    } else {
+      sigmoidCrossEntropyInSwift(logits: x, labels: labels, count: count, into: out)
+    }
+  }
+
+  /// The C form of ``sigmoidCrossEntropyInSwift(logits:labels:count:into:)`` (AVX-512 where
+  /// ``KernelPath/usesAVX512``).
+  ///
+  /// - Precondition: ``KernelPath/usesC``.
+  @usableFromInline
+  package static func sigmoidCrossEntropyInC(
+    logits x: UnsafePointer<Float>, labels: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    gumbel_kernel_sigmoid_cross_entropy(x, labels, Int64(count), out)
+  }
+
+  /// The Swift form of ``sigmoidCrossEntropy(logits:labels:count:into:)``.
+  @usableFromInline
+  package static func sigmoidCrossEntropyInSwift(
     logits x: UnsafePointer<Float>, labels: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>
   ) {
     forEachGroup(count) { i, n in

@@ -116,3 +116,46 @@ import _GumbelTestSupport
     }
   }
 }
+
+/// The C cross-entropy against the Swift one: the same bits on every input, so a model's loss
+/// and its bound do not depend on the processor. (The Swift form is held to the formula in
+/// `Double` above.)
+@Suite(.enabled(if: KernelPath.usesC, "this processor runs the Swift kernels only"))
+struct SigmoidCrossEntropyCFormTests {
+  static func run(_ x: [Float], _ labels: [Float], inC: Bool) -> [Float] {
+    var out = [Float](repeating: 12345, count: x.count + 1)
+    out.withUnsafeMutableBufferPointer { out in
+      if inC {
+        Kernels.sigmoidCrossEntropyInC(logits: x, labels: labels, count: x.count, into: out.baseAddress!)
+      } else {
+        Kernels.sigmoidCrossEntropyInSwift(logits: x, labels: labels, count: x.count, into: out.baseAddress!)
+      }
+    }
+    return out
+  }
+
+  /// The sweep of logits, random bit patterns and the non-finite values, each with labels 0,
+  /// 1 and a fraction: every element with the Swift form's bits (NaN with NaN).
+  @Test func crossEntropyHasTheSwiftFormsBits() {
+    var generator = SplitMix64(seed: 30)
+    var x = CrossEntropyKernelTests.sweep + [.infinity, -.infinity, .nan, -.nan, .leastNonzeroMagnitude, -.leastNormalMagnitude]
+    x += (0..<20_000).map { _ in Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator)) }
+    for label: Float in [0, 1, 0.3] {
+      let labels = [Float](repeating: label, count: x.count)
+      let c = Self.run(x, labels, inC: true), swift = Self.run(x, labels, inC: false)
+      let mismatches = x.indices.filter { c[$0].bitPattern != swift[$0].bitPattern && !(c[$0].isNaN && swift[$0].isNaN) }
+      #expect(mismatches.isEmpty, "label \(label): \(mismatches.prefix(5).map { (x[$0], c[$0], swift[$0]) })")
+    }
+  }
+
+  /// Every length to 40 (full groups of sixteen and partial ones): nothing past `count` is
+  /// written, and each element has the Swift form's bits.
+  @Test func crossEntropyWritesExactlyCountElements() {
+    for count in 0...40 {
+      let x = (0..<count).map { Float($0) / 3 - 6 }, labels = (0..<count).map { Float($0 % 2) }
+      let c = Self.run(x, labels, inC: true), swift = Self.run(x, labels, inC: false)
+      #expect(c.map(\.bitPattern) == swift.map(\.bitPattern), "count \(count)")
+      #expect(c[count] == 12345, "count \(count) wrote past the end")
+    }
+  }
+}

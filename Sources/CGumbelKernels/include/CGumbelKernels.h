@@ -54,6 +54,11 @@ void gumbel_kernel_exp_of_non_positive_in_place(float *data, int64_t count);
 /// 1 if each of the count floats at x is finite (neither infinite nor NaN), else 0.
 int gumbel_kernel_all_finite(const float *x, int64_t count);
 
+/// The sigmoid cross-entropy of the count logits at x with the labels at labels, written to
+/// out: `Kernels.sigmoidCrossEntropy` (CrossEntropyKernels.swift), softplus(x) - labels x with
+/// softplus(x) = max(x, 0) + log(1 + e^-|x|), through the polynomials of exp and log above.
+void gumbel_kernel_sigmoid_cross_entropy(const float *x, const float *labels, int64_t count, float *out);
+
 /// Adam's step on count elements, in place: `Kernels.adamStep` (OptimizerKernels.swift), for
 /// each i, m[i] = b1 m[i] + (1 - b1) g[i], v[i] = b2 v[i] + (1 - b2) g[i]^2, then
 /// p[i] -= rate ((m[i] / correction1) / (sqrt(v[i] / correction2) + eps)).
