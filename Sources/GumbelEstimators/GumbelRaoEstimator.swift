@@ -49,22 +49,17 @@ public struct GumbelRaoEstimator<Scalar: DistributionFloatingPoint>: GradientEst
   /// Gumbel noise `g = z - log pi` conditioned on `argmax(logits + g) = oneHot`, `count` times.
   /// Masked categories (logit `-infinity`) get noise 0, so `logits + g` stays `-infinity` there.
   ///
-  /// `Float` and `Double` run ``conditionalNoiseBody(logits:oneHot:count:key:)`` by name, so
-  /// that it is specialised even when the caller (another module's generic code) is not: run
-  /// generically, its per-element arithmetic went through witness tables, and a Gumbel-Rao
-  /// training step took 20 times an ST-GS one.
+  /// `Float` runs ``conditionalNoiseBody(logits:oneHot:count:key:)`` by name, as
+  /// `BitSampling.bernoulli` does, so that it is specialised even when the caller (another
+  /// module's generic code) is not: run generically, its per-element arithmetic went through
+  /// witness tables, and a Gumbel-Rao training step took 20 times an ST-GS one.
   static func conditionalNoise(logits: Tensor<Scalar>, oneHot: Tensor<Scalar>, count: Int, key: PRNGKey) -> Tensor<Scalar> {
+    // Float only: the models train in Float. Tensor<Scalar> is Tensor<Float> in the branch, so
+    // the casts reinterpret, they do not convert.
     if Scalar.self == Float.self {
       return unsafeBitCast(
         GumbelRaoEstimator<Float>.conditionalNoiseBody(
           logits: unsafeBitCast(logits, to: Tensor<Float>.self), oneHot: unsafeBitCast(oneHot, to: Tensor<Float>.self),
-          count: count, key: key),
-        to: Tensor<Scalar>.self)
-    }
-    if Scalar.self == Double.self {
-      return unsafeBitCast(
-        GumbelRaoEstimator<Double>.conditionalNoiseBody(
-          logits: unsafeBitCast(logits, to: Tensor<Double>.self), oneHot: unsafeBitCast(oneHot, to: Tensor<Double>.self),
           count: count, key: key),
         to: Tensor<Scalar>.self)
     }
