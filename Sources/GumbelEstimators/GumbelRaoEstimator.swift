@@ -48,27 +48,7 @@ public struct GumbelRaoEstimator<Scalar: DistributionFloatingPoint>: GradientEst
 
   /// Gumbel noise `g = z - log pi` conditioned on `argmax(logits + g) = oneHot`, `count` times.
   /// Masked categories (logit `-infinity`) get noise 0, so `logits + g` stays `-infinity` there.
-  ///
-  /// `Float` runs ``conditionalNoiseBody(logits:oneHot:count:key:)`` by name, as
-  /// `BitSampling.bernoulli` does, so that it is specialised even when the caller (another
-  /// module's generic code) is not: run generically, its per-element arithmetic went through
-  /// witness tables, and a Gumbel-Rao training step took 20 times an ST-GS one.
   static func conditionalNoise(logits: Tensor<Scalar>, oneHot: Tensor<Scalar>, count: Int, key: PRNGKey) -> Tensor<Scalar> {
-    // Float only: the models train in Float. Tensor<Scalar> is Tensor<Float> in the branch, so
-    // the casts reinterpret, they do not convert.
-    if Scalar.self == Float.self {
-      return unsafeBitCast(
-        GumbelRaoEstimator<Float>.conditionalNoiseBody(
-          logits: unsafeBitCast(logits, to: Tensor<Float>.self), oneHot: unsafeBitCast(oneHot, to: Tensor<Float>.self),
-          count: count, key: key),
-        to: Tensor<Scalar>.self)
-    }
-    return conditionalNoiseBody(logits: logits, oneHot: oneHot, count: count, key: key)
-  }
-
-  /// The body of ``conditionalNoise(logits:oneHot:count:key:)``.
-  @inline(__always)
-  static func conditionalNoiseBody(logits: Tensor<Scalar>, oneHot: Tensor<Scalar>, count: Int, key: PRNGKey) -> Tensor<Scalar> {
     let logPi = logits.logSoftmax().scalars
     let k = logits.columnCount
     let chosen = oneHot.argmax()

@@ -52,11 +52,14 @@ public struct ReinMaxEstimator<Scalar: DistributionFloatingPoint>: GradientEstim
 /// softmax equals `p`, applied to `v`.
 func softmaxJacobianTransposed<Scalar: DistributionFloatingPoint>(at p: Tensor<Scalar>, times v: Tensor<Scalar>) -> Tensor<Scalar> {
   let k = p.columnCount
-  var out = [Scalar](repeating: 0, count: p.scalarCount)
+  // Each array read once out of `scalars`: reading the property in the loops retained and
+  // released it at every element.
+  let (ps, vs) = (p.scalars, v.scalars)
+  var out = [Scalar](repeating: 0, count: ps.count)
   for r in 0..<p.rowCount {
     let range = (r * k)..<((r + 1) * k)
-    let dot = range.reduce(Scalar(0)) { $0 + v.scalars[$1] * p.scalars[$1] }
-    for i in range { out[i] = p.scalars[i] * (v.scalars[i] - dot) }
+    let dot = range.reduce(Scalar(0)) { $0 + vs[$1] * ps[$1] }
+    for i in range { out[i] = ps[i] * (vs[i] - dot) }
   }
   return Tensor(shape: p.shape, scalars: out)
 }
