@@ -40,7 +40,7 @@ let package = Package(
     // Gradient estimators for discrete variables.
     .target(
       name: "GumbelEstimators",
-      dependencies: ["GumbelRandom", "GumbelTensor", "GumbelDistributions", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["GumbelKernels", "GumbelRandom", "GumbelTensor", "GumbelDistributions", .product(name: "RealModule", package: "swift-numerics")]),
     // Haiku-style layers and optimisers.
     .target(
       name: "GumbelNN",

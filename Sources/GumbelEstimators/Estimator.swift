@@ -1,5 +1,6 @@
 import _Differentiation
 import GumbelDistributions
+import GumbelKernels
 import GumbelRandom
 import GumbelTensor
 
@@ -255,12 +256,12 @@ extension Estimator {
     -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> Tensor<Scalar>)
   {
     if Scalar.self == Float.self {
-      let estimator = reinterpreted(self, as: Estimator<Float>.self)
-      let (value, pullback) = valueWithPullback(at: reinterpreted(logits, as: Tensor<Float>.self)) { logits in
+      let estimator = kernelCast(self, to: Estimator<Float>.self)
+      let (value, pullback) = valueWithPullback(at: kernelCast(logits, to: Tensor<Float>.self)) { logits in
         estimator.sampleBody(logits: logits, using: key)
       }
-      return (reinterpreted(value, as: Tensor<Scalar>.self),
-              { v in reinterpreted(pullback(reinterpreted(v, as: Tensor<Float>.self)), as: Tensor<Scalar>.self) })
+      return (kernelCast(value, to: Tensor<Scalar>.self),
+              { v in kernelCast(pullback(kernelCast(v, to: Tensor<Float>.self)), to: Tensor<Scalar>.self) })
     }
     return valueWithPullback(at: logits) { logits in sampleBody(logits: logits, using: key) }
   }
@@ -270,26 +271,19 @@ extension Estimator {
     -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>))
   {
     if Scalar.self == Float.self {
-      let estimator = reinterpreted(self, as: Estimator<Float>.self)
+      let estimator = kernelCast(self, to: Estimator<Float>.self)
       let (value, pullback) = valueWithPullback(
-        at: reinterpreted(logits, as: Tensor<Float>.self), reinterpreted(sample, as: Tensor<Float>.self),
-        reinterpreted(loss, as: Tensor<Float>.self)
+        at: kernelCast(logits, to: Tensor<Float>.self), kernelCast(sample, to: Tensor<Float>.self),
+        kernelCast(loss, to: Tensor<Float>.self)
       ) { logits, sample, loss in
         estimator.groupedSurrogateLossBody(logits: logits, sample: sample, loss: loss, bits: bits)
       }
-      return (reinterpreted(value, as: Tensor<Scalar>.self), { v in
-        reinterpreted(pullback(reinterpreted(v, as: Tensor<Float>.self)), as: (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>).self)
+      return (kernelCast(value, to: Tensor<Scalar>.self), { v in
+        kernelCast(pullback(kernelCast(v, to: Tensor<Float>.self)), to: (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>).self)
       })
     }
     return valueWithPullback(at: logits, sample, loss) { logits, sample, loss in
       groupedSurrogateLossBody(logits: logits, sample: sample, loss: loss, bits: bits)
     }
   }
-}
-
-/// `value` as `T`, in a branch where its type is `T` (`Scalar` is `Float`): the cast
-/// reinterprets, it does not convert.
-@inline(__always)
-private func reinterpreted<Value, T>(_ value: Value, as _: T.Type) -> T {
-  unsafeBitCast(value, to: T.self)
 }
