@@ -225,11 +225,19 @@ def list_cells(args):
         r = results.get(c[0])
         print(f"{c[0]:40s} " + (f"done: -ELBO {r['testNegELBO']:.2f}, bound {fmt(r['testNLLBound'])}, "
                                  f"{'' if timed(r) else 'over '}{r['wallSeconds'] / 60:.0f} min" if r else "to run"))
-    minutes = [r["wallSeconds"] / 60 for r in results.values() if timed(r)]
-    if minutes:
-        print(f"{len(chosen) - len(todo)} of {len(chosen)} done; a cell took {statistics.median(minutes):.0f} min "
-              f"(median, one core each); the {len(todo)} left: about {len(todo) * statistics.median(minutes) / 60:.1f} "
-              f"core-hours")
+    # A cell left is timed by the median of its implementation and estimator's finished cells of
+    # the last --recent (newest first), which follows the program as it gets faster.
+    finished = sorted((r for r in results.values() if timed(r)), key=lambda r: r["finished"], reverse=True)
+    by_kind = {}
+    for r in finished:
+        times = by_kind.setdefault((r["implementation"], r["estimator"]), [])
+        if len(times) < args.recent:
+            times.append(r["wallSeconds"] / 60)
+    everything = [r["wallSeconds"] / 60 for r in finished]
+    if everything:
+        left = sum(statistics.median(by_kind.get((c[1], c[3]), everything)) for c in todo)
+        print(f"{len(chosen) - len(todo)} of {len(chosen)} done; the {len(todo)} left: about {left / 60:.1f} core-hours "
+              f"(each the median of its estimator's {args.recent} newest timed cells, one core each)")
 
 
 def timed(result):
@@ -399,6 +407,7 @@ def main():
     p.add_argument("--data", type=Path, default=(REPO / ".." / "shared" / "data" / "mnist").resolve())
     p.add_argument("--work", type=Path, default=Path("/tmp/gumbel-paper"), help="run directories (checkpoints, logs)")
     p.add_argument("--jobs", type=int, default=1, help="cells at once, one processor each")
+    p.add_argument("--recent", type=int, default=3, help="list: time a cell left by this many newest cells of its kind")
     p.add_argument("--only", nargs="+", metavar="PATTERN", help="cells whose names match these shell patterns")
     p.add_argument("--epochs", type=int, default=EPOCHS, help="a smoke test's shorter runs (not the protocol)")
     p.add_argument("--bound-samples", type=int, default=BOUND_SAMPLES, help="a smoke test's fewer draws (not the protocol)")
