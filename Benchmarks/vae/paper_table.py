@@ -28,7 +28,8 @@ as > 127, test set = MNIST's t10k. With --binarization sampled (Swift
 cells only, their own --results directory), each pixel is instead drawn once with probability
 grey/255, as in the binarised MNIST of the papers' tables (Salakhutdinov & Murray 2008). With
 --learning-rate-decay 1 (its own --results directory too), the learning rate stays at 1e-3: Jang et
-al. describe no decay, and the notebook's brings it to 6e-6 by the last step.
+al. describe no decay, and the notebook's brings it to 5.7e-6 by the last step. A result without
+learningRateDecay (written before the option) was run with 0.9.
 
 Resuming: a session's background jobs end when it stops, so every cell writes its result to
 results/paper/CELL.json when it finishes, and `run` skips cells that have one. A Swift cell's
@@ -66,7 +67,7 @@ CURVE_BOUND_SAMPLES = 10  # the bound after every epoch, for the figure: 10 draw
 def schedule():
     return ["--initial-temperature", "1", "--min-temperature", "0.5", "--temperature-decay", "3e-5",
             "--temperature-interval", "1000", "--learning-rate", "1e-3", "--learning-rate-decay",
-            f"{LEARNING_RATE_DECAY:g}", "--learning-rate-decay-steps", "1000"]
+            repr(LEARNING_RATE_DECAY), "--learning-rate-decay-steps", "1000"]
 
 
 CONFIGS = {
@@ -225,19 +226,22 @@ def list_cells(args):
         r = results.get(c[0])
         print(f"{c[0]:40s} " + (f"done: -ELBO {r['testNegELBO']:.2f}, bound {fmt(r['testNLLBound'])}, "
                                  f"{'' if timed(r) else 'over '}{r['wallSeconds'] / 60:.0f} min" if r else "to run"))
-    # A cell left is timed by the median of its implementation and estimator's finished cells of
-    # the last --recent (newest first), which follows the program as it gets faster.
+    # A cell left is timed by the median of the newest --recent finished cells of its
+    # implementation, latents and estimator (else of its implementation and estimator, else of
+    # all), which follows the program as it gets faster.
     finished = sorted((r for r in results.values() if timed(r)), key=lambda r: r["finished"], reverse=True)
     by_kind = {}
     for r in finished:
-        times = by_kind.setdefault((r["implementation"], r["estimator"]), [])
-        if len(times) < args.recent:
-            times.append(r["wallSeconds"] / 60)
+        for kind in ((r["implementation"], r["config"], r["estimator"]), (r["implementation"], r["estimator"])):
+            times = by_kind.setdefault(kind, [])
+            if len(times) < args.recent:
+                times.append(r["wallSeconds"] / 60)
     everything = [r["wallSeconds"] / 60 for r in finished]
     if everything:
-        left = sum(statistics.median(by_kind.get((c[1], c[3]), everything)) for c in todo)
+        left = sum(statistics.median(by_kind.get((c[1], c[2], c[3])) or by_kind.get((c[1], c[3])) or everything)
+                   for c in todo)
         print(f"{len(chosen) - len(todo)} of {len(chosen)} done; the {len(todo)} left: about {left / 60:.1f} core-hours "
-              f"(each the median of its estimator's {args.recent} newest timed cells, one core each)")
+              f"(each the median of the {args.recent} newest timed cells of its kind, one core each)")
 
 
 def timed(result):
@@ -306,10 +310,11 @@ def paired_table(groups):
         for estimator in ESTIMATORS[1:]:
             other = {r["seed"]: r for r in groups.get((config, estimator, "swift"), [])}
             seeds = sorted(set(base) & set(other))
+            seeds = [s for s in seeds if all(r[s].get(f) is not None for r in (base, other)
+                                             for f in ("testNegELBO", "testNLLBound"))]
             parts = []
             for field in ("testNegELBO", "testNLLBound"):
-                d = [other[s][field] - base[s][field] for s in seeds
-                     if other[s].get(field) is not None and base[s].get(field) is not None]
+                d = [other[s][field] - base[s][field] for s in seeds]
                 parts.append("—" if not d else f"{statistics.mean(d):+.2f}" if len(d) == 1 else
                              f"{statistics.mean(d):+.2f} ± {statistics.stdev(d) / len(d) ** 0.5:.2f}")
             if parts != ["—", "—"]:
@@ -320,7 +325,7 @@ def paired_table(groups):
     if not rows:
         return ""
     return ("\nSwift, each estimator − ST-GS of the same seed: test −ELBO; bound (mean ± standard error of the "
-            "paired differences; seeds):\n\n| latents | " + " | ".join(columns) + " |\n| --- |" +
+            "paired differences, seeds; with 2 seeds the error has one degree of freedom):\n\n| latents | " + " | ".join(columns) + " |\n| --- |" +
             " --- |" * len(columns) + "\n" + "\n".join(rows) + "\n")
 
 
@@ -356,7 +361,6 @@ def curves_svg(results):
         if not values:
             continue
         low = step * int((min(values) - 1) // step)
-        high = low + span
         x0, y0 = p * width + left, header + top
         parts.append(f'<text x="{x0 + plot_w / 2}" y="{header + 18}" text-anchor="middle" font-size="13">{config}</text>')
         for t in range(0, span + 1, step):
@@ -369,8 +373,10 @@ def curves_svg(results):
             x = x0 + plot_w * epoch / EPOCHS
             parts.append(f'<text x="{x:.1f}" y="{y0 + plot_h + 14}" text-anchor="middle" font-size="10">{epoch}</text>')
 
-        def xy(epoch, value):
-            return f"{x0 + plot_w * epoch / EPOCHS:.1f}", f"{y0 + plot_h * (1 - (min(value, high) - low) / span):.1f}"
+        def xy(epoch, value):  # values above the window leave it through the top edge (clipPath)
+            return f"{x0 + plot_w * epoch / EPOCHS:.1f}", f"{y0 + plot_h * (1 - (value - low) / span):.1f}"
+
+        parts.append(f'<clipPath id="plot{p}"><rect x="{x0}" y="{y0}" width="{plot_w}" height="{plot_h}"/></clipPath>')
 
         for r in sorted(rows, key=lambda r: (r["estimator"], r["implementation"])):
             m = metric(r)
@@ -378,11 +384,13 @@ def curves_svg(results):
             dash = ' stroke-dasharray="1 3"' if m == "testNegELBO" else (
                 ' stroke-dasharray="4 3"' if r["implementation"] == "jax" else "")
             color = colors.get(r["estimator"], "#444444")
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="1.5"{dash}>'
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="1.5"{dash} '
+                         f'clip-path="url(#plot{p})">'
                          f'<title>{r["cell"]}</title></polyline>')
-            if r.get("testNLLBound") is not None:
+            if r.get("testNLLBound") is not None and r["testNLLBound"] <= low + span:
                 cx, cy = xy(r["epochs"], r["testNLLBound"])
-                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"><title>{r["cell"]}: '
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}">'
+                             f'<title>{r["cell"]}: '
                              f'{r["testNLLBound"]:.2f}</title></circle>')
             shown.add(r["estimator"])
     total = max(600, len(panels) * width)  # room for the header of a one-panel figure
@@ -393,7 +401,7 @@ def curves_svg(results):
                      f'<text x="{x + 22}" y="52" font-size="11">{estimator}</text>')
         x += 44 + 7 * len(estimator)
     parts.append(f'<text x="{left}" y="16" font-size="12">test bound after each epoch ({CURVE_BOUND_SAMPLES} draws '
-                 'per image), lowest seed</text>')
+                 'per image), the lowest seed with that curve</text>')
     parts.append(f'<text x="{left}" y="31" font-size="11">dot: the final bound ({BOUND_SAMPLES:,} draws); dashed: '
                  'JAX peer; dotted: −ELBO (no bound curve)</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="{height}" '
@@ -420,15 +428,27 @@ def main():
                    help="the learning rate's factor every 1,000 steps, in (0, 1] (1: constant; not the protocol: "
                         "give such runs their own --results directory)")
     args = p.parse_args()
+    if not 0 < args.learning_rate_decay <= 1:
+        p.error("--learning-rate-decay must be in (0, 1]")
+    if args.recent < 1:
+        p.error("--recent must be at least 1")
     changed = args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES or args.binarization != BINARIZATION \
         or args.learning_rate_decay != LEARNING_RATE_DECAY
     if changed and args.results.resolve() == RESULTS.resolve():
         p.error("--epochs, --bound-samples, --binarization and --learning-rate-decay change the protocol: "
                 "give such runs their own --results directory")
-    if not 0 < args.learning_rate_decay <= 1:
-        p.error("--learning-rate-decay must be in (0, 1]")
     globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples, SEEDS=args.seeds,
                      BINARIZATION=args.binarization, LEARNING_RATE_DECAY=args.learning_rate_decay)
+    # A results directory holds one protocol: refuse to add to (or tabulate) one run otherwise.
+    for r in done_results():
+        recorded = {"epochs": r["epochs"], "boundSamples": r["boundSamples"],
+                    "binarization": r.get("binarization", "threshold"),
+                    "learningRateDecay": r.get("learningRateDecay", 0.9)}
+        asked = {"epochs": EPOCHS, "boundSamples": BOUND_SAMPLES, "binarization": BINARIZATION,
+                 "learningRateDecay": LEARNING_RATE_DECAY}
+        if recorded != asked:
+            p.error(f"{RESULTS}/{r['cell']}.json was run with {recorded}, not {asked}: "
+                    "pass the same options, or another --results directory")
     if args.jobs < 1:
         p.error("--jobs must be at least 1")
     return {"run": run, "list": list_cells, "table": table}[args.action](args)
