@@ -99,9 +99,9 @@ extension Tensor {
     let (shape, m) = (self.shape, self.shape[0])
     let value = meanOverFirstAxis()
     return (value, { v in
-      // Each element divided once, then repeated m times.
-      let v = v.unbroadcast(to: value.shape).scalars.map { $0 / Scalar(m) }
-      return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { v[$0 % v.count] })
+      // Each element divided once, then repeated m times (unbroadcast repeats a smaller tensor).
+      let v = v.unbroadcast(to: value.shape)
+      return Tensor(shape: value.shape, scalars: v.scalars.map { $0 / Scalar(m) }).unbroadcast(to: shape)
     })
   }
 }
