@@ -64,6 +64,17 @@ LEARNING_RATE_DECAY = 0.9  # every 1,000 steps; 1 keeps the learning rate consta
 CURVE_BOUND_SAMPLES = 10  # the bound after every epoch, for the figure: 10 draws per test image
 
 
+def protocol():
+    """The options that make a results directory's protocol, as each result records them."""
+    return {"epochs": EPOCHS, "boundSamples": BOUND_SAMPLES, "binarization": BINARIZATION,
+            "learningRateDecay": LEARNING_RATE_DECAY}
+
+
+def recorded_protocol(result):
+    """A result's protocol; fields older results lack take the values they were run with."""
+    return {"binarization": "threshold", "learningRateDecay": 0.9} | {k: result[k] for k in protocol() if k in result}
+
+
 def schedule():
     return ["--initial-temperature", "1", "--min-temperature", "0.5", "--temperature-decay", "3e-5",
             "--temperature-interval", "1000", "--learning-rate", "1e-3", "--learning-rate-decay",
@@ -171,9 +182,7 @@ def run_cell(cell, args, cpu):
         summary = json.loads((out_dir / "stdout.txt").read_text().strip().splitlines()[-1])
         curve = [json.loads(line) for line in (out_dir / "epochs.jsonl").read_text().splitlines()]
     result = {"cell": name, "implementation": impl, "config": config, "estimator": estimator, "seed": seed,
-              "epochs": EPOCHS, "steps": EPOCHS * STEPS_PER_EPOCH, "boundSamples": BOUND_SAMPLES,
-              "binarization": BINARIZATION, "learningRateDecay": LEARNING_RATE_DECAY,
-              "curveBoundSamples": CURVE_BOUND_SAMPLES,
+              **protocol(), "steps": EPOCHS * STEPS_PER_EPOCH, "curveBoundSamples": CURVE_BOUND_SAMPLES,
               "testNegELBO": summary["testNegELBO"], "testNLLBound": summary.get("testNLLBound"),
               "trainNegELBO": summary.get("trainNegELBO"), "secondsPerEpoch": summary.get("secondsPerEpoch"),
               "wallSeconds": round(seconds, 1), "wallSecondsComplete": not runs["untimedStart"],
@@ -258,6 +267,11 @@ def mean_spread(values):
     return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f} ({len(values)} seeds)"
 
 
+def signed(mean, error=None):
+    """A signed difference, with its standard error when there is one."""
+    return f"{mean:+.2f}" if error is None else f"{mean:+.2f} ± {error:.2f}"
+
+
 def difference(swift, jax, field):
     """The difference of the two means, with its standard error when both have 2 seeds or more."""
     a = [r[field] for r in swift if r.get(field) is not None]
@@ -266,9 +280,8 @@ def difference(swift, jax, field):
         return "—"
     d = statistics.mean(a) - statistics.mean(b)
     if len(a) < 2 or len(b) < 2:
-        return f"{d:+.2f}"
-    se = (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5
-    return f"{d:+.2f} ± {se:.2f}"
+        return signed(d)
+    return signed(d, (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5)
 
 
 def table(args):
@@ -309,16 +322,16 @@ def paired_table(groups):
         base = {r["seed"]: r for r in groups.get((config, "st-gs", "swift"), [])}
         for estimator in ESTIMATORS[1:]:
             other = {r["seed"]: r for r in groups.get((config, estimator, "swift"), [])}
-            seeds = sorted(set(base) & set(other))
-            seeds = [s for s in seeds if all(r[s].get(f) is not None for r in (base, other)
-                                             for f in ("testNegELBO", "testNLLBound"))]
+            fields = ("testNegELBO", "testNLLBound")
+            seeds = [s for s in sorted(set(base) & set(other))
+                     if all(r[s].get(f) is not None for r in (base, other) for f in fields)]
+            if not seeds:
+                continue
             parts = []
-            for field in ("testNegELBO", "testNLLBound"):
+            for field in fields:
                 d = [other[s][field] - base[s][field] for s in seeds]
-                parts.append("—" if not d else f"{statistics.mean(d):+.2f}" if len(d) == 1 else
-                             f"{statistics.mean(d):+.2f} ± {statistics.stdev(d) / len(d) ** 0.5:.2f}")
-            if parts != ["—", "—"]:
-                table[config, estimator] = f"{parts[0]}; {parts[1]} ({len(seeds)})"
+                parts.append(signed(statistics.mean(d), statistics.stdev(d) / len(d) ** 0.5 if len(d) > 1 else None))
+            table[config, estimator] = f"{parts[0]}; {parts[1]} ({len(seeds)})"
     columns = [e for e in ESTIMATORS[1:] if any(e == k[1] for k in table)]
     rows = [f"| {config} | " + " | ".join(table.get((config, e), "—") for e in columns) + " |"
             for config in CONFIGS if any(config == k[0] for k in table)]
@@ -356,7 +369,7 @@ def curves_svg(results):
         rows = [r for r in results if r["config"] == config and r["curve"]]
         rows = [r for r in rows if r is min((x for x in rows if x["estimator"] == r["estimator"]
                                              and x["implementation"] == r["implementation"]), key=preference)]
-        values = [pt[metric(r)] for r in rows for pt in r["curve"] if metric(r) in pt]
+        values = [pt[m] for r in rows for m in [metric(r)] for pt in r["curve"] if m in pt]
         values += [r["testNLLBound"] for r in rows if r.get("testNLLBound") is not None]
         if not values:
             continue
@@ -441,13 +454,8 @@ def main():
                      BINARIZATION=args.binarization, LEARNING_RATE_DECAY=args.learning_rate_decay)
     # A results directory holds one protocol: refuse to add to (or tabulate) one run otherwise.
     for r in done_results():
-        recorded = {"epochs": r["epochs"], "boundSamples": r["boundSamples"],
-                    "binarization": r.get("binarization", "threshold"),
-                    "learningRateDecay": r.get("learningRateDecay", 0.9)}
-        asked = {"epochs": EPOCHS, "boundSamples": BOUND_SAMPLES, "binarization": BINARIZATION,
-                 "learningRateDecay": LEARNING_RATE_DECAY}
-        if recorded != asked:
-            p.error(f"{RESULTS}/{r['cell']}.json was run with {recorded}, not {asked}: "
+        if recorded_protocol(r) != protocol():
+            p.error(f"{RESULTS}/{r['cell']}.json was run with {recorded_protocol(r)}, not {protocol()}: "
                     "pass the same options, or another --results directory")
     if args.jobs < 1:
         p.error("--jobs must be at least 1")
