@@ -317,12 +317,11 @@ def paired_table(groups):
     paired differences, with their standard error (a seed's two cells share the data order, the
     initial weights and the evaluation draws, so pairing removes most of the seed's own effect).
     Empty when no latent type has ST-GS and another estimator on a common seed."""
-    table = {}
+    table, fields = {}, ("testNegELBO", "testNLLBound")
     for config in CONFIGS:
         base = {r["seed"]: r for r in groups.get((config, "st-gs", "swift"), [])}
         for estimator in ESTIMATORS[1:]:
             other = {r["seed"]: r for r in groups.get((config, estimator, "swift"), [])}
-            fields = ("testNegELBO", "testNLLBound")
             seeds = [s for s in sorted(set(base) & set(other))
                      if all(r[s].get(f) is not None for r in (base, other) for f in fields)]
             if not seeds:
@@ -445,17 +444,17 @@ def main():
         p.error("--learning-rate-decay must be in (0, 1]")
     if args.recent < 1:
         p.error("--recent must be at least 1")
-    changed = args.epochs != EPOCHS or args.bound_samples != BOUND_SAMPLES or args.binarization != BINARIZATION \
-        or args.learning_rate_decay != LEARNING_RATE_DECAY
-    if changed and args.results.resolve() == RESULTS.resolve():
-        p.error("--epochs, --bound-samples, --binarization and --learning-rate-decay change the protocol: "
-                "give such runs their own --results directory")
+    matrix_protocol, matrix_results = protocol(), RESULTS
     globals().update(EPOCHS=args.epochs, RESULTS=args.results, BOUND_SAMPLES=args.bound_samples, SEEDS=args.seeds,
                      BINARIZATION=args.binarization, LEARNING_RATE_DECAY=args.learning_rate_decay)
+    asked = protocol()
+    if asked != matrix_protocol and RESULTS.resolve() == matrix_results.resolve():
+        p.error("--epochs, --bound-samples, --binarization and --learning-rate-decay change the protocol: "
+                "give such runs their own --results directory")
     # A results directory holds one protocol: refuse to add to (or tabulate) one run otherwise.
     for r in done_results():
-        if recorded_protocol(r) != protocol():
-            p.error(f"{RESULTS}/{r['cell']}.json was run with {recorded_protocol(r)}, not {protocol()}: "
+        if (recorded := recorded_protocol(r)) != asked:
+            p.error(f"{RESULTS}/{r['cell']}.json was run with {recorded}, not {asked}: "
                     "pass the same options, or another --results directory")
     if args.jobs < 1:
         p.error("--jobs must be at least 1")
