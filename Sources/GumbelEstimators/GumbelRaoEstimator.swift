@@ -100,8 +100,7 @@ extension Tensor {
     let value = meanOverFirstAxis()
     return (value, { v in
       // Each element divided once, then repeated m times (unbroadcast repeats a smaller tensor).
-      let v = v.unbroadcast(to: value.shape)
-      return Tensor(shape: value.shape, scalars: v.scalars.map { $0 / Scalar(m) }).unbroadcast(to: shape)
+      (v.unbroadcast(to: value.shape) / Scalar(m)).unbroadcast(to: shape)
     })
   }
 }
